@@ -6,9 +6,9 @@ from datetime import UTC, datetime
 from typing import Annotated
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeRemainingColumn
 
-from orbitwatch.cli.output import print_table, stderr, stdout
+from orbitwatch.cli.output import fail, print_table, stderr, stdout
 from orbitwatch.errors import OrbitwatchError
 from orbitwatch.services.catalog import open_store
 from orbitwatch.services.ingest import IngestOutcome, Progress as ProgressCallback, bundled_sample_locations, ingest_locations
@@ -23,7 +23,7 @@ def _progress_bar() -> Iterator[ProgressCallback]:
     bar = Progress(
         TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), console=stderr
     )
-    tasks: dict[str, int] = {}
+    tasks: dict[str, TaskID] = {}
 
     def update(source: str, done: int, total: int) -> None:
         if total < LARGE_INPUT_RECORDS:
@@ -82,10 +82,18 @@ def _print_summary(outcomes: list[IngestOutcome]) -> None:
         ("source", "format", "group", "accepted", "refused", "new sets", "new objects", "status"),
         rows,
     )
+    for failed in (o for o in outcomes if o.failed):
+        fail(f"{failed.source}: {failed.status.removeprefix('failed: ')}")
     refusals = [r for o in outcomes for r in o.refusals]
     for refusal in refusals[:MAX_REFUSALS_SHOWN]:
         stderr.print(f"refused: {refusal}", highlight=False, markup=False)
     if len(refusals) > MAX_REFUSALS_SHOWN:
         stderr.print(f"... and {len(refusals) - MAX_REFUSALS_SHOWN} more refusals", highlight=False)
-    totals = sum(o.summary.accepted for o in outcomes if o.summary), len(refusals)
-    stdout.print(f"{totals[0]} element sets accepted, {totals[1]} refused", highlight=False)
+    summaries = [o.summary for o in outcomes if o.summary]
+    accepted, new_sets = sum(s.accepted for s in summaries), sum(s.new_element_sets for s in summaries)
+    repeated = sum(1 for s in summaries if s.duplicate_of)
+    stdout.print(
+        f"{accepted} records accepted, {len(refusals)} refused, {new_sets} new element sets stored"
+        + (f"; {repeated} inputs were already ingested" if repeated else ""),
+        highlight=False,
+    )

@@ -39,15 +39,14 @@ def plain(value: Any) -> Any:
         return value.isoformat()
     if isinstance(value, tuple | list):
         return [plain(item) for item in value]
+    if isinstance(value, Mapping):
+        return {key: plain(item) for key, item in value.items()}
     return value
 
 
 def print_json(rows: Iterable[Mapping[str, Any]] | Mapping[str, Any]) -> None:
     """Write rows (a list) or one object as indented JSON to stdout."""
-    if isinstance(rows, Mapping):
-        payload: Any = {key: plain(value) for key, value in rows.items()}
-    else:
-        payload = [{key: plain(value) for key, value in row.items()} for row in rows]
+    payload = plain(rows) if isinstance(rows, Mapping) else [plain(row) for row in rows]
     sys.stdout.write(json.dumps(payload, indent=2) + "\n")
 
 

@@ -33,11 +33,15 @@ def alpha5_decode(field: str) -> int:
         return int(digits)
     first, rest = field[0], field[1:]
     if not set(rest) <= _DIGITS:
-        raise ValueError(f"catalog field {field!r}: characters 2-5 must be digits (a letter only in the first place)")
+        raise ValueError(
+            f"catalog field {field!r}: characters 2-5 must be the digits 0-9 (a letter only first)"
+        )
     if first in _DIGITS:
         return int(field)
     if first in "IO":
-        raise ValueError(f"catalog field {field!r}: the letter {first} is never used in Alpha-5 (it reads as 1 or 0)")
+        raise ValueError(
+            f"catalog field {field!r}: the letter {first} is never used in Alpha-5 (it reads as 1 or 0)"
+        )
     letter_value = ALPHA5_LETTERS.find(first)
     if letter_value < 0:
         raise ValueError(
@@ -48,7 +52,7 @@ def alpha5_decode(field: str) -> int:
 
 
 def alpha5_encode(n: int) -> str:
-    """The five-character TLE catalog field of a catalog number: five digits below 100000, Alpha-5 up to 339999.
+    """The TLE catalog field of a catalog number: five digits below 100000, Alpha-5 up to 339999.
 
     Raises ``ValueError`` for a negative number or one above 339999 (``Z9999``).
     """
@@ -56,7 +60,7 @@ def alpha5_encode(n: int) -> str:
         raise ValueError(f"catalog number {n} is negative; a TLE catalog field holds 0..{MAX_ALPHA5_NUMBER}")
     if n > MAX_ALPHA5_NUMBER:
         raise ValueError(
-            f"catalog number {n} is above {MAX_ALPHA5_NUMBER} (Alpha-5 'Z9999'), the largest a TLE can carry; "
+            f"catalog number {n} is above {MAX_ALPHA5_NUMBER} (Alpha-5 'Z9999'), the largest a TLE carries; "
             "such records belong in an OMM, whose NORAD_CAT_ID holds up to nine digits"
         )
     if n < 100_000:

@@ -56,13 +56,19 @@ def tle_epoch(field: str) -> datetime:
 def tle_epoch_field(epoch_utc: datetime) -> str:
     """The 14-character TLE epoch field ``YYDDD.DDDDDDDD`` of a UTC datetime (years 1957-2056)."""
     epoch_utc = as_utc(epoch_utc)
-    if not 1957 <= epoch_utc.year <= 2056:
-        raise ValueError(f"a TLE epoch year must be 1957..2056, got {epoch_utc.year}")
-    start = datetime(epoch_utc.year, 1, 1, tzinfo=UTC)
+    year = epoch_utc.year
+    if not 1957 <= year <= 2056:
+        raise ValueError(f"a TLE epoch year must be 1957..2056, got {year}")
+    start = datetime(year, 1, 1, tzinfo=UTC)
     micro = (epoch_utc - start) // timedelta(microseconds=1)
     day = Decimal(1) + Decimal(micro) / _MICROSECONDS_PER_DAY
     day = day.quantize(Decimal("1e-8"), ROUND_HALF_EVEN)
-    return f"{epoch_utc.year % 100:02d}{day:012.8f}"
+    days_in_year = (datetime(year + 1, 1, 1, tzinfo=UTC) - start).days
+    if day >= days_in_year + 1:  # the last 432 us of a year round to January 1.0 of the next
+        year, day = year + 1, day - days_in_year
+        if year > 2056:
+            raise ValueError("a TLE epoch year must be 1957..2056; the epoch rounds to 2057")
+    return f"{year % 100:02d}{day:012.8f}"
 
 
 def ccsds_epoch(text: str) -> datetime:

@@ -1,0 +1,141 @@
+"""The catalog schema (SQLAlchemy Core), the same on SQLite and PostgreSQL.
+
+Units and representations:
+
+- times are timezone-naive UTC ``DateTime`` with microseconds (``timestamp without time zone`` on
+  PostgreSQL, fixed-width ISO text on SQLite; both order and compare exactly);
+- element values keep the units of :class:`orbitwatch.core.elements.model.ElementSet` (degrees,
+  revolutions per day and its derivatives, B* in inverse Earth radii);
+- SATCAT values keep the units of :class:`orbitwatch.core.elements.satcat.ObjectMetadata`
+  (period in minutes, inclination in degrees, apogee and perigee heights in km, RCS in m^2);
+- ``ingests.group_name`` is ``""`` for an ingest that carried no group, so that
+  UNIQUE(sha256, group_name) also holds for those.
+
+This module is the schema at the newest version (:data:`orbitwatch.io.store.migrations.SCHEMA_VERSION`);
+a fresh database is created from it, an older one is brought to it by the migration steps.
+"""
+
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    Date,
+    DateTime,
+    Double,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+# A 64-bit id that is still SQLite's auto-incrementing rowid (only "INTEGER PRIMARY KEY" is).
+_ID = BigInteger().with_variant(Integer(), "sqlite")
+
+metadata = MetaData()
+
+schema_version = Table(
+    "schema_version",
+    metadata,
+    Column("version", Integer, primary_key=True, autoincrement=False),
+    Column("description", Text, nullable=False),
+)
+
+ingests = Table(
+    "ingests",
+    metadata,
+    Column("id", _ID, primary_key=True, autoincrement=True),
+    Column("source", Text, nullable=False),
+    Column("format", Text, nullable=False),
+    Column("retrieved_utc", DateTime, nullable=False),
+    Column("ingested_utc", DateTime, nullable=False),
+    Column("sha256", String(64), nullable=False),
+    Column("group_name", Text, nullable=False),
+    Column("accepted_count", Integer, nullable=False),
+    Column("refused_count", Integer, nullable=False),
+    Column("new_element_sets", Integer, nullable=False),
+    Column("new_objects", Integer, nullable=False),
+    Column("duplicate_of", _ID, ForeignKey("ingests.id"), nullable=True),
+    UniqueConstraint("sha256", "group_name", name="uq_ingests_sha256_group"),
+    Index("ix_ingests_group_retrieved", "group_name", "retrieved_utc"),
+)
+
+ingest_refusals = Table(
+    "ingest_refusals",
+    metadata,
+    Column("ingest_id", _ID, ForeignKey("ingests.id"), primary_key=True),
+    Column("seq", Integer, primary_key=True, autoincrement=False),
+    Column("line", Integer, nullable=True),
+    Column("record", Integer, nullable=True),
+    Column("field", Text, nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("text", Text, nullable=False),
+)
+
+objects = Table(
+    "objects",
+    metadata,
+    Column("norad_id", BigInteger, primary_key=True, autoincrement=False),
+    Column("name", Text, nullable=False),
+    Column("intl_designator", Text, nullable=False),
+    Column("owner", Text, nullable=False),
+    Column("object_type", Text, nullable=False),
+    Column("ops_status", Text, nullable=False),
+    Column("launch_date", Date, nullable=True),
+    Column("launch_site", Text, nullable=False),
+    Column("decay_date", Date, nullable=True),
+    Column("period_min", Double, nullable=True),
+    Column("inclination_deg", Double, nullable=True),
+    Column("apogee_km", Double, nullable=True),
+    Column("perigee_km", Double, nullable=True),
+    Column("rcs_m2", Double, nullable=True),
+    Column("data_status", Text, nullable=False),
+    Column("orbit_center", Text, nullable=False),
+    Column("orbit_type", Text, nullable=False),
+    Column("first_ingest_id", _ID, ForeignKey("ingests.id"), nullable=False, index=True),
+    Column("updated_ingest_id", _ID, ForeignKey("ingests.id"), nullable=False),
+)
+
+element_sets = Table(
+    "element_sets",
+    metadata,
+    Column("id", _ID, primary_key=True, autoincrement=True),
+    Column("norad_id", BigInteger, ForeignKey("objects.norad_id"), nullable=False),
+    Column("epoch_utc", DateTime, nullable=False),
+    Column("fingerprint", String(40), nullable=False),
+    Column("mean_motion_rev_per_day", Double, nullable=False),
+    Column("eccentricity", Double, nullable=False),
+    Column("inclination_deg", Double, nullable=False),
+    Column("raan_deg", Double, nullable=False),
+    Column("arg_perigee_deg", Double, nullable=False),
+    Column("mean_anomaly_deg", Double, nullable=False),
+    Column("bstar_per_earth_radius", Double, nullable=False),
+    Column("mean_motion_dot_rev_per_day2", Double, nullable=False),
+    Column("mean_motion_ddot_rev_per_day3", Double, nullable=False),
+    Column("name", Text, nullable=False),
+    Column("intl_designator", Text, nullable=False),
+    Column("classification", Text, nullable=False),
+    Column("ephemeris_type", Integer, nullable=False),
+    Column("element_set_no", BigInteger, nullable=False),
+    Column("rev_at_epoch", BigInteger, nullable=False),
+    Column("center_name", Text, nullable=False),
+    Column("ref_frame", Text, nullable=False),
+    Column("time_system", Text, nullable=False),
+    Column("mean_element_theory", Text, nullable=False),
+    Column("extras", Text, nullable=False),
+    Column("original_text", Text, nullable=False),
+    Column("format", Text, nullable=False),
+    Column("ingest_id", _ID, ForeignKey("ingests.id"), nullable=False, index=True),
+    UniqueConstraint("norad_id", "epoch_utc", "fingerprint", name="uq_element_sets_identity"),
+    Index("ix_element_sets_norad_epoch", "norad_id", "epoch_utc"),
+)
+
+group_memberships = Table(
+    "group_memberships",
+    metadata,
+    Column("ingest_id", _ID, ForeignKey("ingests.id"), primary_key=True),
+    Column("group_name", Text, primary_key=True),
+    Column("norad_id", BigInteger, ForeignKey("objects.norad_id"), primary_key=True),
+)
