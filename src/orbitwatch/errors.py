@@ -31,3 +31,7 @@ class SourceError(OrbitwatchError):
 
 class StoreError(OrbitwatchError):
     """The catalog store cannot be opened, migrated or written."""
+
+
+class TargetError(OrbitwatchError, ValueError):
+    """A site or region is malformed: a bad ``NAME=LAT,LON[,ALT_M]``, an unknown name, an invalid polygon."""

@@ -27,3 +27,15 @@ TWO_PI = 2.0 * math.pi
 
 # Julian date of 1949-12-31 00:00 UT, the epoch origin of SGP4's `sgp4init`.
 JD_SGP4_EPOCH0 = 2433281.5
+
+# WGS-84 derived: first eccentricity squared and semi-minor axis.
+WGS84_E2 = WGS84_F * (2.0 - WGS84_F)
+WGS84_B_KM = WGS84_A_KM * (1.0 - WGS84_F)
+
+# Nominal solar radius (IAU 2015 Resolution B3), for the Earth's shadow.
+SUN_RADIUS_KM = 695_700.0
+
+# Julian date of J2000.0 (2000-01-01 12:00 TT), the origin of the IAU time arguments.
+JD_J2000 = 2451545.0
+DAYS_PER_JULIAN_CENTURY = 36525.0
+ARCSEC_TO_RAD = math.pi / 648_000.0

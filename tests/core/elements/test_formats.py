@@ -4,6 +4,9 @@ Inputs are the real files of the bundled CelesTrak sample and of ``tests/data`` 
 there), and the writers' own output.
 """
 
+import csv
+import io
+import json
 from pathlib import Path
 
 import pytest
@@ -21,6 +24,16 @@ GPCONF = DATA / "omm" / "gpconf"
 def text_of(path: Path) -> str:
     """A file's text with its line endings as they are on disk."""
     return path.read_bytes().decode("utf-8")
+
+
+def space_track_csv() -> str:
+    """The real Space-Track record of ``prefire-1.json`` as Space-Track's CSV lays it out: keys as header."""
+    record = json.loads(text_of(DATA / "omm" / "spacetrack" / "prefire-1.json"))[0]
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(record)
+    writer.writerow("" if value is None else value for value in record.values())
+    return buffer.getvalue()
 
 
 def three_line_tle() -> str:
@@ -48,6 +61,7 @@ def two_line_tle() -> str:
         (lambda: text_of(DATA / "omm" / "spacetrack" / "prefire-1.json")[1:-2], "omm-json"),
         (lambda: text_of(GPCONF / "unedited-rows.csv"), "omm-csv"),
         (lambda: text_of(DATA / "omm" / "generated" / "stations-2026-05-24.csv"), "omm-csv"),
+        (space_track_csv, "omm-csv"),
         (lambda: text_of(DATA / "satcat" / "celestrak-excerpt.csv"), "satcat-csv"),
         (lambda: "\ufeff" + text_of(DATA / "satcat" / "celestrak-excerpt.csv"), "satcat-csv"),
     ],
@@ -76,6 +90,14 @@ def test_read_elements_dispatches_on_detection(fmt: str) -> None:
     result = formats.read_elements(written.encode("utf-8"), "written")
     assert result.format == fmt
     assert result.records == expected
+
+
+def test_space_track_csv_reads_as_its_json() -> None:
+    from_json = formats.read_elements(text_of(DATA / "omm" / "spacetrack" / "prefire-1.json"), "st.json")
+    from_csv = formats.read_elements(space_track_csv(), "st.csv")
+    assert from_csv.format == "omm-csv"
+    assert from_csv.records == from_json.records
+    assert dict(from_csv.records[0].extras) == dict(from_json.records[0].extras)
 
 
 def test_read_elements_reads_tle() -> None:

@@ -438,6 +438,11 @@ def test_csv_quoted_names_rows_over_two_lines_and_bom() -> None:
     assert omm.read_omm_csv("\r\n".join([rows[0], rows[2], ""]), "x").records == (DELTA_2_RB,)
 
 
+def test_values_padded_with_unicode_whitespace_are_read() -> None:
+    text = text_of(GPCONF / "unedited-rows.csv").replace(",51.5908,", ",\x1f51.5908\u2003,", 1)
+    assert omm.read_omm_csv(text, "padded.csv").records[0] == ISS_FIRST
+
+
 def test_csv_header_without_mandatory_keywords_raises() -> None:
     with pytest.raises(ElementsError, match="lacks EPOCH"):
         omm.read_omm_csv("OBJECT_NAME,NORAD_CAT_ID\nISS,25544\n", "satcat.csv")

@@ -118,6 +118,11 @@ def test_writer_round_trips_numbers_celestrak_would_not_print() -> None:
     assert read_satcat_csv(write_satcat_csv([odd]), "w").records == (odd,)
 
 
+def test_writer_refuses_numbers_that_are_not_finite() -> None:
+    with pytest.raises(ElementsError, match="must be finite"):
+        write_satcat_csv([ObjectMetadata(norad_id=1, period_min=float("inf"))])
+
+
 @pytest.mark.parametrize(
     ("column", "value", "words"),
     [

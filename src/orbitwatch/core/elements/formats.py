@@ -63,13 +63,14 @@ def detect_format(text: str, source: str = "<input>") -> str:
         return "omm-json"
     first = head.splitlines()[0]
     upper = first.upper()
-    if upper.startswith(("CCSDS_OMM_VERS", "COMMENT")) or "CCSDS_OMM_VERS" in head[:2000]:
-        return "omm-kvn"
+    # before KVN: Space-Track's CSV header starts with CCSDS_OMM_VERS
     if "," in first and "NORAD_CAT_ID" in upper:
         if "MEAN_MOTION" in upper:
             return "omm-csv"
         if "OBJECT_TYPE" in upper or "LAUNCH_DATE" in upper:
             return "satcat-csv"
+    if upper.startswith(("CCSDS_OMM_VERS", "COMMENT")) or "CCSDS_OMM_VERS" in head[:2000]:
+        return "omm-kvn"
     if any(line.startswith("1 ") for line in head.splitlines()[:3]):
         return "tle"
     raise ElementsError(

@@ -205,12 +205,12 @@ def check_units(keyword: str, units: str) -> None:
 def omm_values(element_set: ElementSet) -> dict[str, str | int | float]:
     """Metadata, mean elements and TLE parameters of an element set, keyword to value, in Table 4-2/4-3 order.
 
-    Raises ElementsError for an element set no OMM can carry as orbitwatch reads it: metadata other
-    than EARTH/TEME/UTC/SGP4, a non-finite number, a catalog number over nine digits, or a control
-    character (a line break ends a KVN line; XML 1.0 cannot carry most of them) in a text value.
+    The values are checked as a reader checks them, so that a writer never writes what no reader
+    here would take back: ElementsError for metadata other than EARTH/TEME/UTC/SGP4, a number that
+    is not finite or out of its range, a catalog number over nine digits, or a control character
+    in a text (a line break ends a KVN line; XML 1.0 cannot carry most of them).
     """
-    _check_writable(element_set)
-    return {
+    values: dict[str, str | int | float] = {
         "OBJECT_NAME": element_set.name,
         "OBJECT_ID": element_set.intl_designator,
         "CENTER_NAME": element_set.center_name,
@@ -233,6 +233,13 @@ def omm_values(element_set: ElementSet) -> dict[str, str | int | float]:
         "MEAN_MOTION_DOT": element_set.mean_motion_dot_rev_per_day2,
         "MEAN_MOTION_DDOT": element_set.mean_motion_ddot_rev_per_day3,
     }
+    try:
+        element_set_from_fields(values)
+    except FieldError as exc:
+        raise ElementsError(
+            f"element set of NORAD {element_set.norad_id}: {exc.reason}; no OMM can carry it"
+        ) from None
+    return values
 
 
 def celestrak_values(element_set: ElementSet) -> dict[str, str | int | float]:
@@ -244,40 +251,6 @@ def celestrak_values(element_set: ElementSet) -> dict[str, str | int | float]:
 def written(value: str | int | float) -> str:
     """The text a writer prints for a value: floats as ``repr``, which reads back to the same float."""
     return repr(value) if isinstance(value, float) else str(value)
-
-
-def _check_writable(element_set: ElementSet) -> None:
-    where = f"element set of NORAD {element_set.norad_id}"
-    for keyword, (kept, _) in _CONSTANT_METADATA.items():
-        value = getattr(element_set, keyword.lower())
-        if value != kept:
-            raise ElementsError(
-                f"{where}: {keyword} {value!r} is not {kept}; orbitwatch writes SGP4 elements only"
-            )
-    numbers = (
-        element_set.mean_motion_rev_per_day,
-        element_set.eccentricity,
-        element_set.inclination_deg,
-        element_set.raan_deg,
-        element_set.arg_perigee_deg,
-        element_set.mean_anomaly_deg,
-        element_set.bstar_per_earth_radius,
-        element_set.mean_motion_dot_rev_per_day2,
-        element_set.mean_motion_ddot_rev_per_day3,
-    )
-    if not all(math.isfinite(number) for number in numbers):
-        raise ElementsError(f"{where}: an element is not a finite number")
-    if not 0 <= element_set.norad_id <= MAX_NORAD_ID:
-        raise ElementsError(f"{where}: the catalog number is not an integer of up to nine digits")
-    for keyword, text in (
-        ("OBJECT_NAME", element_set.name),
-        ("OBJECT_ID", element_set.intl_designator),
-        ("CLASSIFICATION_TYPE", element_set.classification),
-    ):
-        if _has_control_character(text):
-            raise ElementsError(
-                f"{where}: {keyword} {text!r} holds a control character, which OMM text cannot carry"
-            )
 
 
 def _required(fields: Mapping[str, object], keyword: str, convert: Callable[[str, object], T]) -> T:
@@ -328,8 +301,10 @@ def real_number(keyword: str, value: object) -> float:
     text = value_text(value)
     if isinstance(value, bool) or not isinstance(value, str | int | float):
         raise FieldError(keyword, text, f"{keyword} {shown(text)} is not a number")
-    if isinstance(value, str) and not _DECIMAL.fullmatch(value.strip()):
-        raise FieldError(keyword, text, f"{keyword} {shown(text)} is not a number")
+    if isinstance(value, str):
+        value = value.strip()
+        if not _DECIMAL.fullmatch(value):
+            raise FieldError(keyword, text, f"{keyword} {shown(text)} is not a number")
     try:
         number = float(value)
     except OverflowError:

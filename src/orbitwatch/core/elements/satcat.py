@@ -10,6 +10,7 @@ km above the Earth, RCS (radar cross-section) in m^2.
 
 import csv
 import io
+import math
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -100,6 +101,7 @@ def write_satcat_csv(records: Iterable[ObjectMetadata]) -> str:
 
     Numbers are written as CelesTrak prints them (PERIOD and INCLINATION with 2 decimals, APOGEE
     and PERIGEE whole, RCS with 4) when that text reads back to the same float, else with ``repr``.
+    Raises ElementsError for a number that is not finite.
     """
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
@@ -187,5 +189,7 @@ def _row(record: ObjectMetadata) -> list[str]:
 def _number_text(value: float | None, decimals: int) -> str:
     if value is None:
         return ""
+    if not math.isfinite(value):
+        raise ElementsError(f"a SATCAT number must be finite, got {value!r}")
     text = f"{value:.{decimals}f}"
     return text if float(text) == value else repr(value)

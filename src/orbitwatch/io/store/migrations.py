@@ -31,7 +31,14 @@ class Upgrade:
     apply: Callable[[Connection], None]
 
 
-UPGRADES: Final[tuple[Upgrade, ...]] = ()
+def _add_sites_and_regions(connection: Connection) -> None:
+    """Version 2: the ``sites`` and ``regions`` tables. (Should a later version change these tables,
+    this step must keep creating them as they were at version 2, written out here.)"""
+    tables.sites.create(connection)
+    tables.regions.create(connection)
+
+
+UPGRADES: Final[tuple[Upgrade, ...]] = (Upgrade(2, "sites and regions", _add_sites_and_regions),)
 
 
 def newest_version(upgrades: Sequence[Upgrade]) -> int:

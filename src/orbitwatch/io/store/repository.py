@@ -20,7 +20,8 @@ from sqlalchemy.engine import URL
 from orbitwatch.core.elements.model import ElementSet
 from orbitwatch.core.elements.result import ReadResult, Refusal
 from orbitwatch.core.elements.satcat import ObjectMetadata
-from orbitwatch.io.store import queries, rows
+from orbitwatch.core.targets import Region, Site
+from orbitwatch.io.store import places, queries, rows, tables
 from orbitwatch.io.store.engine import (
     WRITE_OPTION,
     database_errors,
@@ -278,6 +279,51 @@ class CatalogStore:
         query = select(ingests).order_by(ingests.c.id.desc())
         with self._transaction("reading the ingest log", write=False) as connection:
             return [_ingest_record(row) for row in connection.execute(query).mappings()]
+
+    def add_site(self, site: Site, *, created_utc: datetime, replace: bool = False) -> None:
+        """Store a site. One of the same name (ignoring case and separators) is a StoreError, unless
+        ``replace``, which overwrites it."""
+        row = places.site_row(site, created_utc)
+        with self._transaction(f"storing the site {site.name!r}", write=True) as connection:
+            places.add(connection, tables.sites, row, replace=replace)
+
+    def sites(self) -> list[Site]:
+        """Every stored site, by name."""
+        with self._transaction("reading the sites", write=False) as connection:
+            return [places.site_from_row(row) for row in places.every(connection, tables.sites)]
+
+    def site(self, name: str) -> Site | None:
+        """The stored site of that name (ignoring case and separators), None when there is none."""
+        with self._transaction(f"reading the site {name!r}", write=False) as connection:
+            row = places.find(connection, tables.sites, name)
+        return places.site_from_row(row) if row is not None else None
+
+    def delete_site(self, name: str) -> bool:
+        """Delete the site of that name; True when there was one."""
+        with self._transaction(f"deleting the site {name!r}", write=True) as connection:
+            return places.remove(connection, tables.sites, name)
+
+    def add_region(self, region: Region, *, created_utc: datetime, replace: bool = False) -> None:
+        """Store a region (as GeoJSON). One of the same name is a StoreError, unless ``replace``."""
+        row = places.region_row(region, created_utc)
+        with self._transaction(f"storing the region {region.name!r}", write=True) as connection:
+            places.add(connection, tables.regions, row, replace=replace)
+
+    def regions(self) -> list[Region]:
+        """Every stored region, by name."""
+        with self._transaction("reading the regions", write=False) as connection:
+            return [places.region_from_row(row) for row in places.every(connection, tables.regions)]
+
+    def region(self, name: str) -> Region | None:
+        """The stored region of that name (ignoring case and separators), None when there is none."""
+        with self._transaction(f"reading the region {name!r}", write=False) as connection:
+            row = places.find(connection, tables.regions, name)
+        return places.region_from_row(row) if row is not None else None
+
+    def delete_region(self, name: str) -> bool:
+        """Delete the region of that name; True when there was one."""
+        with self._transaction(f"deleting the region {name!r}", write=True) as connection:
+            return places.remove(connection, tables.regions, name)
 
 
 def _ingests_of(connection: Connection, digest: str) -> dict[str, int]:

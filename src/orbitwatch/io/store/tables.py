@@ -9,7 +9,10 @@ Units and representations:
 - SATCAT values keep the units of :class:`orbitwatch.core.elements.satcat.ObjectMetadata`
   (period in minutes, inclination in degrees, apogee and perigee heights in km, RCS in m^2);
 - ``ingests.group_name`` is ``""`` for an ingest that carried no group, so that
-  UNIQUE(sha256, group_name) also holds for those.
+  UNIQUE(sha256, group_name) also holds for those;
+- sites and regions (schema version 2) keep the units of :mod:`orbitwatch.core.targets` (degrees,
+  metres); a region is its GeoJSON text (a Feature of a MultiPolygon); ``name_key`` is the name
+  folded for lookups (case and runs of spaces, hyphens and underscores ignored) and is unique.
 
 This module is the schema at the newest version (:data:`orbitwatch.io.store.migrations.SCHEMA_VERSION`);
 a fresh database is created from it, an older one is brought to it by the migration steps.
@@ -138,4 +141,30 @@ group_memberships = Table(
     Column("ingest_id", _ID, ForeignKey("ingests.id"), primary_key=True),
     Column("group_name", Text, primary_key=True),
     Column("norad_id", BigInteger, ForeignKey("objects.norad_id"), primary_key=True),
+)
+
+sites = Table(
+    "sites",
+    metadata,
+    Column("id", _ID, primary_key=True, autoincrement=True),
+    Column("name", Text, nullable=False),
+    Column("name_key", Text, nullable=False),
+    Column("lat_deg", Double, nullable=False),
+    Column("lon_deg", Double, nullable=False),
+    Column("alt_m", Double, nullable=False),
+    Column("source", Text, nullable=False),
+    Column("created_utc", DateTime, nullable=False),
+    UniqueConstraint("name_key", name="uq_sites_name_key"),
+)
+
+regions = Table(
+    "regions",
+    metadata,
+    Column("id", _ID, primary_key=True, autoincrement=True),
+    Column("name", Text, nullable=False),
+    Column("name_key", Text, nullable=False),
+    Column("geojson", Text, nullable=False),
+    Column("source", Text, nullable=False),
+    Column("created_utc", DateTime, nullable=False),
+    UniqueConstraint("name_key", name="uq_regions_name_key"),
 )
