@@ -1,6 +1,5 @@
 """Shared fixtures: nothing a test does may touch the user's real data or cache folders."""
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -9,13 +8,12 @@ SAMPLE = Path(__file__).resolve().parents[1] / "src" / "orbitwatch" / "io" / "bu
 
 
 @pytest.fixture(autouse=True)
-def _isolated_user_folders(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+def _isolated_user_folders(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
     """Point the default database and the HTTP cache at a temporary folder for every test."""
     home = tmp_path_factory.mktemp("home")
     monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
     monkeypatch.setenv("XDG_CACHE_HOME", str(home / "cache"))
     monkeypatch.delenv("ORBITWATCH_DB", raising=False)
-    yield
 
 
 @pytest.fixture(scope="session")

@@ -5,6 +5,7 @@ import io
 import json
 import sys
 from dataclasses import dataclass
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -43,7 +44,7 @@ def cli(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp
 def _catalog_numbers(path: Path) -> set[int]:
     """Catalog numbers of a 3LE file, read independently of orbitwatch (python-sgp4)."""
     lines = path.read_text().splitlines()
-    return {Satrec.twoline2rv(a, b).satnum for a, b in zip(lines, lines[1:], strict=False) if a.startswith("1 ")}
+    return {Satrec.twoline2rv(a, b).satnum for a, b in pairwise(lines) if a.startswith("1 ")}
 
 
 def test_ingest_sample_then_again_adds_nothing(cli, sample_dir: Path) -> None:  # type: ignore[no-untyped-def]
@@ -64,7 +65,15 @@ def test_catalog_json_lists_the_military_group(cli, sample_dir: Path) -> None:  
     rows = json.loads(result.out)
     assert {row["norad_id"] for row in rows} == _catalog_numbers(sample_dir / "2026-05-27" / "military.tle")
     for row in rows:
-        assert {"norad_id", "name", "intl_designator", "owner", "object_type", "epoch_utc", "groups"} <= row.keys()
+        assert {
+            "norad_id",
+            "name",
+            "intl_designator",
+            "owner",
+            "object_type",
+            "epoch_utc",
+            "groups",
+        } <= row.keys()
         assert "military" in row["groups"]
         assert row["epoch_utc"].endswith("Z")
 
@@ -75,7 +84,9 @@ def test_catalog_csv_has_a_header_row(cli, sample_dir: Path) -> None:  # type: i
     assert result.code == 0, result.err
     rows = list(csv.DictReader(io.StringIO(result.out)))
     assert len(rows) == len(_catalog_numbers(sample_dir / "2026-05-24" / "weather.tle"))
-    assert {"norad_id", "name", "intl_designator", "owner", "object_type", "epoch_utc", "groups"} <= rows[0].keys()
+    assert {"norad_id", "name", "intl_designator", "owner", "object_type", "epoch_utc", "groups"} <= rows[
+        0
+    ].keys()
 
 
 def test_show_gives_the_element_history(cli, sample_dir: Path) -> None:  # type: ignore[no-untyped-def]
@@ -90,7 +101,7 @@ def test_show_gives_the_element_history(cli, sample_dir: Path) -> None:  # type:
 
 def _lines_of(path: Path, norad_id: int) -> tuple[str, str]:
     lines = path.read_text().splitlines()
-    for a, b in zip(lines, lines[1:], strict=False):
+    for a, b in pairwise(lines):
         if a.startswith("1 ") and int(a[2:7]) == norad_id:
             return a, b
     raise AssertionError(f"{norad_id} not in {path}")

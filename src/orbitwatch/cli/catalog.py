@@ -158,7 +158,9 @@ def export_command(
     name: NameOpt = None,
     norad: NoradOpt = None,
     fmt: Annotated[str, typer.Option("--format", "-f", help=f"One of {', '.join(WRITE_FORMATS)}.")] = "3le",
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="File to write (default: stdout).")] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="File to write (default: stdout).")
+    ] = None,
 ) -> None:
     """Write the latest element set of each selected object as TLE, 3LE or OMM."""
     selection = make_selection(group, owner, object_type, name, norad)

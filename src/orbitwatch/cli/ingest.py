@@ -11,7 +11,14 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextC
 from orbitwatch.cli.output import fail, print_table, stderr, stdout
 from orbitwatch.errors import OrbitwatchError
 from orbitwatch.services.catalog import open_store
-from orbitwatch.services.ingest import IngestOutcome, Progress as ProgressCallback, bundled_sample_locations, ingest_locations
+from orbitwatch.services.ingest import (
+    IngestOutcome,
+    bundled_sample_locations,
+    ingest_locations,
+)
+from orbitwatch.services.ingest import (
+    Progress as ProgressCallback,
+)
 
 LARGE_INPUT_RECORDS = 2000
 MAX_REFUSALS_SHOWN = 20
@@ -21,7 +28,11 @@ MAX_REFUSALS_SHOWN = 20
 def _progress_bar() -> Iterator[ProgressCallback]:
     """A rich progress bar that appears only for inputs of many records."""
     bar = Progress(
-        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), console=stderr
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=stderr,
     )
     tasks: dict[str, TaskID] = {}
 
@@ -42,13 +53,17 @@ def _progress_bar() -> Iterator[ProgressCallback]:
 def ingest_command(
     ctx: typer.Context,
     locations: Annotated[list[str] | None, typer.Argument(help="Files, folders or http(s) URLs.")] = None,
-    fmt: Annotated[str | None, typer.Option("--format", "-f", help="Force the format (default: detected).")] = None,
+    fmt: Annotated[
+        str | None, typer.Option("--format", "-f", help="Force the format (default: detected).")
+    ] = None,
     group: Annotated[
         str | None, typer.Option("--group", "-g", help="Record the objects as members of this group.")
     ] = None,
-    sample: Annotated[bool, typer.Option("--sample", help="Ingest the real sample bundled with orbitwatch.")] = False,
+    sample: Annotated[
+        bool, typer.Option("--sample", help="Ingest the real sample bundled with orbitwatch.")
+    ] = False,
 ) -> None:
-    """Ingest element sets (TLE, 3LE, OMM KVN/XML/JSON/CSV) and SATCAT files; exit 1 if anything was refused."""
+    """Ingest element sets (TLE, 3LE, OMM KVN/XML/JSON/CSV) and SATCAT; exit 1 if anything was refused."""
     sources = list(locations or [])
     if sample:
         sources.extend(bundled_sample_locations())

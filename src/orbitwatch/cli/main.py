@@ -49,7 +49,7 @@ def main(
         typer.Option(
             "--db",
             envvar="ORBITWATCH_DB",
-            help="Database URL (sqlite:///PATH or postgresql+psycopg://...); default: SQLite in the user data folder.",
+            help="Database URL (sqlite:///PATH or postgresql+psycopg://...); default: user data dir.",
         ),
     ] = None,
     version: Annotated[

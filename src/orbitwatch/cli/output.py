@@ -57,7 +57,9 @@ def print_csv(columns: Sequence[str], rows: Iterable[Mapping[str, Any]]) -> None
     writer.writerow(columns)
     for row in rows:
         cells = [plain(row.get(column)) for column in columns]
-        writer.writerow([";".join(map(str, c)) if isinstance(c, list) else ("" if c is None else c) for c in cells])
+        writer.writerow(
+            [";".join(map(str, c)) if isinstance(c, list) else ("" if c is None else c) for c in cells]
+        )
     sys.stdout.write(buffer.getvalue())
 
 

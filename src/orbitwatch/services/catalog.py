@@ -66,7 +66,9 @@ def object_detail(store: CatalogStore, norad_id: int) -> ObjectDetail:
     """Metadata and element history of one object; an error when the store does not know it."""
     entry = store.entry(norad_id)
     if entry is None:
-        raise OrbitwatchError(f"object {norad_id} is not in the catalog at {store.url}; ingest its elements first")
+        raise OrbitwatchError(
+            f"object {norad_id} is not in the catalog at {store.url}; ingest its elements first"
+        )
     return ObjectDetail(entry=entry, history=tuple(store.history(norad_id)))
 
 

@@ -72,7 +72,10 @@ def ingest_locations(
         except OrbitwatchError as exc:
             outcomes.append(IngestOutcome(location, fmt or "", group, None, f"failed: {exc}"))
             continue
-        outcomes.extend(ingest_fetched(store, item, now_utc=now_utc, fmt=fmt, group=group, progress=progress) for item in inputs)
+        outcomes.extend(
+            ingest_fetched(store, item, now_utc=now_utc, fmt=fmt, group=group, progress=progress)
+            for item in inputs
+        )
     if fetcher is not None:
         fetcher.close()
     return outcomes

@@ -315,6 +315,7 @@ def test_xml_refusal_gives_record_index_and_later_messages_are_read() -> None:
         ("", "malformed"),
         ("<tdm/>", "root is <tdm>"),
         ('<!DOCTYPE x [<!ENTITY a "aaaa">]><ndm>&a;</ndm>', "refuses to expand"),
+        ("<ndm>\ud800</ndm>", "character 5 of the XML is not text"),
     ],
 )
 def test_xml_malformed_as_a_whole_raises(text: str, words: str) -> None:

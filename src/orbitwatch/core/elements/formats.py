@@ -85,7 +85,9 @@ def read_elements(data: bytes | str, source: str, fmt: str | None = None) -> Rea
     chosen = fmt or detect_format(text, source)
     reader = _READERS.get(chosen)
     if reader is None:
-        raise ElementsError(f"{source}: {chosen!r} is not an element format; expected one of {ELEMENT_FORMATS}")
+        raise ElementsError(
+            f"{source}: {chosen!r} is not an element format; expected one of {ELEMENT_FORMATS}"
+        )
     return reader(text, source)
 
 
@@ -95,4 +97,3 @@ def write_elements(elements: Iterable[ElementSet], fmt: str) -> str:
     if writer is None:
         raise ElementsError(f"cannot write {fmt!r}; expected one of {', '.join(WRITE_FORMATS)}")
     return writer(elements)
-

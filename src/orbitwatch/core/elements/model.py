@@ -67,7 +67,7 @@ class ElementSet:
 
     @property
     def semi_major_axis_km(self) -> float:
-        """Brouwer mean semi-major axis, recovered from the Kozai mean motion as SGP4 does (Vallado 2006, initl)."""
+        """Brouwer mean semi-major axis, in km, from the Kozai mean motion as SGP4's initl (Vallado 2006)."""
         n_kozai_rad_min = self.mean_motion_rev_per_day * _RAD_PER_MIN_PER_REV_PER_DAY
         ke = 60.0 / math.sqrt(WGS72_RADIUS_KM**3 / WGS72_MU_KM3_S2)
         cos_i = math.cos(math.radians(self.inclination_deg))

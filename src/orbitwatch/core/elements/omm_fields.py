@@ -89,12 +89,12 @@ NUMERIC_KEYWORDS: Final = frozenset((*MEAN_ELEMENT_KEYWORDS, *TLE_PARAMETER_KEYW
 """The keywords whose KVN values may carry bracketed units (7.7.1)."""
 
 _CONSTANT_METADATA: Final = {
-    "CENTER_NAME": ("EARTH", ("EARTH",)),
-    "REF_FRAME": ("TEME", ("TEME",)),
-    "TIME_SYSTEM": ("UTC", ("UTC",)),
-    "MEAN_ELEMENT_THEORY": ("SGP4", ("SGP4", "SGP/SGP4")),
+    "CENTER_NAME": ("EARTH",),
+    "REF_FRAME": ("TEME",),
+    "TIME_SYSTEM": ("UTC",),
+    "MEAN_ELEMENT_THEORY": ("SGP4", "SGP/SGP4"),
 }
-"""Keyword: (the value orbitwatch keeps, the values it accepts) for SGP4 mean elements (Table 4-2)."""
+"""The metadata values (Table 4-2) of SGP4 mean elements; the ElementSet keeps its defaults for them."""
 
 _DECIMAL = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 _INTEGER = re.compile(r"[+-]?[0-9]+")
@@ -274,7 +274,7 @@ def _optional(
 def _check_constant(keyword: str, value: object) -> None:
     if value is None or (isinstance(value, str) and not value.strip()):
         return
-    accepted = _CONSTANT_METADATA[keyword][1]
+    accepted = _CONSTANT_METADATA[keyword]
     if not isinstance(value, str) or value.strip().upper() not in accepted:
         raise FieldError(
             keyword,

@@ -89,6 +89,10 @@ def _root(text: str, source: str) -> Element:
         raise ElementsError(
             f"{source}: the XML holds a construct orbitwatch refuses to expand: {exc}"
         ) from None
+    except UnicodeEncodeError as exc:
+        raise ElementsError(
+            f"{source}: character {exc.start} of the XML is not text ({exc.reason})"
+        ) from None
     return root
 
 

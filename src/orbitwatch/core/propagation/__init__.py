@@ -1,0 +1,1 @@
+"""Vectorised propagation of many satellites to many times (SGP4 engines, states on grids)."""
