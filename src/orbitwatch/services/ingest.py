@@ -12,7 +12,8 @@ from importlib import resources
 from pathlib import Path
 
 from orbitwatch.core.elements.formats import decode_text, detect_format, read_elements
-from orbitwatch.core.elements.result import Refusal
+from orbitwatch.core.elements.model import ElementSet
+from orbitwatch.core.elements.result import ReadResult, Refusal
 from orbitwatch.core.elements.satcat import read_satcat_csv
 from orbitwatch.errors import OrbitwatchError
 from orbitwatch.io.files import Fetched, read_path
@@ -108,7 +109,7 @@ def ingest_fetched(
             )
         else:
             summary = store.ingest_elements(
-                read_elements(text, item.source, chosen),
+                with_catalog_numbers(read_elements(text, item.source, chosen)),
                 sha256=item.sha256,
                 retrieved_utc=item.retrieved_utc,
                 ingested_utc=now_utc,
@@ -119,3 +120,28 @@ def ingest_fetched(
         return IngestOutcome(item.source, fmt or "", chosen_group, None, f"failed: {exc}")
     status = f"already ingested (ingest {summary.duplicate_of})" if summary.duplicate_of else "ingested"
     return IngestOutcome(item.source, chosen, chosen_group, summary, status)
+
+
+def with_catalog_numbers(result: ReadResult[ElementSet]) -> ReadResult[ElementSet]:
+    """The records the store can key: those without a catalog number (an OMM may omit it) become refusals."""
+    keep = [i for i, e in enumerate(result.records) if e.norad_id > 0]
+    if len(keep) == len(result.records):
+        return result
+    refused = tuple(
+        Refusal(
+            result.source,
+            "no NORAD_CAT_ID: the catalog store keys every object by its catalog number",
+            record=i + 1,
+            field="NORAD_CAT_ID",
+            text=result.records[i].name,
+        )
+        for i in range(len(result.records))
+        if result.records[i].norad_id <= 0
+    )
+    return ReadResult(
+        result.source,
+        result.format,
+        tuple(result.records[i] for i in keep),
+        result.refusals + refused,
+        tuple(result.texts[i] for i in keep) if result.texts else (),
+    )

@@ -18,7 +18,8 @@ _TLE_YEAR_PIVOT = 57
 
 _CCSDS_EPOCH = re.compile(
     r"^(?P<year>\d{4})-(?:(?P<month>\d{2})-(?P<day>\d{2})|(?P<doy>\d{3}))"
-    r"T(?P<hour>\d{2}):(?P<minute>\d{2}):(?P<second>\d{2})(?P<fraction>\.\d+)?Z?$"
+    r"T(?P<hour>\d{2}):(?P<minute>\d{2}):(?P<second>\d{2})(?P<fraction>\.\d+)?Z?$",
+    re.ASCII,
 )
 
 
@@ -44,7 +45,7 @@ def from_year_and_day(year: int, day_of_year: Decimal) -> datetime:
 def tle_epoch(field: str) -> datetime:
     """UTC datetime of a TLE epoch field ``YYDDD.DDDDDDDD`` (columns 19-32 of line 1)."""
     text = field.strip()
-    if not re.fullmatch(r"\d{5}\.\d+", text) and not re.fullmatch(r"\d{5}", text):
+    if not re.fullmatch(r"\d{5}(\.\d+)?", text, re.ASCII):
         raise ValueError(f"epoch {field!r} is not YYDDD.DDDDDDDD")
     try:
         day = Decimal(text[2:])
