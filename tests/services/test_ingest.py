@@ -67,7 +67,9 @@ def test_no_gp_data_is_not_an_outage_and_stores_nothing(store: CatalogStore, cel
 def test_an_omm_record_without_catalog_number_is_refused_alone(
     store: CatalogStore, sample_dir: Path, tmp_path: Path
 ) -> None:
-    elements = read_elements((sample_dir / "2026-05-24" / "stations.tle").read_bytes(), "stations.tle").records
+    elements = read_elements(
+        (sample_dir / "2026-05-24" / "stations.tle").read_bytes(), "stations.tle"
+    ).records
     records = json.loads(write_elements(elements, "omm-json"))
     del records[2]["NORAD_CAT_ID"]
     path = tmp_path / "stations.json"
@@ -79,10 +81,14 @@ def test_an_omm_record_without_catalog_number_is_refused_alone(
     assert len(store.catalog()) == len(records) - 1
 
 
-def test_one_unreadable_input_does_not_stop_the_others(store: CatalogStore, sample_dir: Path, tmp_path: Path) -> None:
+def test_one_unreadable_input_does_not_stop_the_others(
+    store: CatalogStore, sample_dir: Path, tmp_path: Path
+) -> None:
     broken = tmp_path / "broken.json"
     broken.write_text('[{"OBJECT_NAME": "X",')
-    outcomes = ingest_locations(store, [str(broken), str(sample_dir / "2026-05-24" / "weather.tle")], now_utc=NOW)
+    outcomes = ingest_locations(
+        store, [str(broken), str(sample_dir / "2026-05-24" / "weather.tle")], now_utc=NOW
+    )
     assert outcomes[0].failed
     assert "broken.json" in outcomes[0].status
     assert outcomes[1].status == "ingested"

@@ -18,7 +18,10 @@ from rich.table import Table
 
 from orbitwatch.core.elements.epochs import as_utc
 
-stdout = Console(soft_wrap=True)
+PIPE_WIDTH = 160
+"""Width of tables written to a pipe or a file (a terminal's own width is used otherwise)."""
+
+stdout = Console(soft_wrap=True, width=None if sys.stdout.isatty() else PIPE_WIDTH)
 stderr = Console(stderr=True, soft_wrap=True)
 
 OUTPUT_FORMATS = ("table", "json", "csv")

@@ -46,9 +46,12 @@ class IngestOutcome:
 
 
 def bundled_sample_locations() -> list[str]:
-    """The real sample shipped with the package: four days of CelesTrak snapshots, then a SATCAT excerpt."""
+    """The real sample shipped with the package: a SATCAT excerpt (Dec 2025), then four days of GP snapshots.
+
+    The SATCAT goes first because it is older: names from the May 2026 element sets then win.
+    """
     bundled = Path(str(resources.files("orbitwatch") / "io" / "bundled"))
-    return [str(bundled / "sample"), str(bundled / "satcat" / "satcat-sample.csv")]
+    return [str(bundled / "satcat" / "satcat-sample.csv"), str(bundled / "sample")]
 
 
 def ingest_locations(
