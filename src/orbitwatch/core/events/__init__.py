@@ -1,0 +1,1 @@
+"""Events on state grids: bracketing and refinement, passes, imaging opportunities, revisit."""

@@ -1,0 +1,1 @@
+"""Exports for the tools analysts already use (calendars now; CZML, KML, GeoJSON later)."""
