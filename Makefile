@@ -18,10 +18,16 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+OW = $(BIN)/orbitwatch $(if $(DEMO_DB),--db $(DEMO_DB))
+
+# The main job: load the bundled real sample, list the watched groups, then the overflight warning
+# for Seoul over the 24 hours after the sample's newest epoch, with a ground-track map.
 demo: $(STAMP)
-	$(BIN)/orbitwatch $(if $(DEMO_DB),--db $(DEMO_DB)) ingest --sample || test $$? -eq 1
-	$(BIN)/orbitwatch $(if $(DEMO_DB),--db $(DEMO_DB)) catalog --group military
-	$(BIN)/orbitwatch $(if $(DEMO_DB),--db $(DEMO_DB)) catalog --group resource
+	$(OW) ingest --sample || test $$? -eq 1
+	$(OW) catalog --group military
+	$(OW) overflights --site Seoul --group military --group resource --start epoch --hours 24 \
+		--tz Asia/Seoul --map out/seoul-overflights.png
+	@echo "ground-track map: out/seoul-overflights.png"
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks

@@ -12,7 +12,7 @@ from typing import Annotated
 import typer
 
 from orbitwatch import __version__
-from orbitwatch.cli import catalog, ingest
+from orbitwatch.cli import catalog, ingest, overflights
 from orbitwatch.cli.output import fail
 from orbitwatch.errors import OrbitwatchError
 
@@ -64,6 +64,10 @@ app.command(name="ingest")(ingest.ingest_command)
 app.command(name="catalog")(catalog.catalog_command)
 app.command(name="show")(catalog.show_command)
 app.command(name="export")(catalog.export_command)
+app.command(name="passes")(overflights.passes_command)
+app.command(name="overflights")(overflights.overflights_command)
+app.command(name="revisit")(overflights.revisit_command)
+app.command(name="who-saw")(overflights.who_saw_command)
 
 
 def run() -> None:

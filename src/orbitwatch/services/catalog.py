@@ -11,6 +11,7 @@ from orbitwatch.io.store import CatalogEntry, CatalogStore, StoredElementSet
 
 __all__ = [
     "CatalogEntry",
+    "CatalogStore",
     "ObjectDetail",
     "Selection",
     "StoredElementSet",

@@ -244,6 +244,16 @@ class PassTable:
         )
 
     @classmethod
+    def empty(cls, t0_utc: datetime, site_names: tuple[str, ...]) -> "PassTable":
+        """A table of no passes (no satellite to search)."""
+        none_i, none_f = np.zeros(0, np.int64), np.zeros(0, np.float64)
+        columns = EventColumns(none_f, none_f, none_f, none_f)
+        no = np.zeros(0, np.bool_)
+        return cls(
+            t0_utc, none_i, (), site_names, none_i, none_i, columns, columns, columns, no, no, no, none_f
+        )
+
+    @classmethod
     def concatenate(cls, tables: Sequence["PassTable"]) -> "PassTable":
         """The passes of searches over disjoint sets of satellites with the same sites and ``t0_utc``."""
         first = tables[0]
