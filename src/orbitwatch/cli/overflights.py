@@ -195,6 +195,13 @@ def passes_command(
 
 
 def _sensor(max_off_nadir: float, min_sun_elevation: float | None, sar: bool) -> SensorModel:
+    try:
+        return _sensor_model(max_off_nadir, min_sun_elevation, sar)
+    except ValueError as exc:
+        raise OrbitwatchError(f"sensor: {exc}") from None
+
+
+def _sensor_model(max_off_nadir: float, min_sun_elevation: float | None, sar: bool) -> SensorModel:
     if sar:
         return SensorModel(max_off_nadir, name=f"SAR, {max_off_nadir:g} deg")
     sun = 10.0 if min_sun_elevation is None else min_sun_elevation
@@ -329,7 +336,8 @@ def revisit_command(
         return
     where = zone(tz)
     print_table(
-        f"revisit over {window.duration_s / 3600:g} h, {len(satellites.elements)} satellites ({sensor.name}); "
+        f"revisit over {window.duration_s / 3600:g} h, {len(satellites.elements)} satellites "
+        f"({sensor.name}); "
         f"times {tz or 'UTC'}",
         ("target", "opportunities", "mean gap h", "max gap h", "coverage %"),
         ((s.target, s.opportunities, f"{s.mean_gap_s / 3600:.2f}", f"{s.max_gap_s / 3600:.2f}",

@@ -458,7 +458,7 @@ class _Field:
         lat, lon, _ = geodetic_from_itrs(samples.r_km.T)
         inside = contains(region, lat, lon)
         nadir = np.moveaxis(itrs_from_geodetic(lat, lon, 0.0), -1, 0)
-        if self.sensor.min_sun_elevation_deg is not None:
+        if self.sensor.min_sun_elevation_deg is not None and lat.size:
             nadir_points = GroundPoints.from_sites(SiteArray.from_geodetic(lat, lon, 0.0))
             sun_el = sun_elevation_at_deg(self.sun.position(samples.t_s), nadir_points, np.arange(lat.size))
             inside &= sun_el >= self.sensor.min_sun_elevation_deg
@@ -478,6 +478,8 @@ class _Field:
 
     def opportunities(self, merged: _Intervals, epochs: Sequence[datetime] | None) -> tuple[Opportunity, ...]:
         """The merged intervals as Opportunity records, by start time."""
+        if merged.start_s.size == 0:
+            return ()
         r, _ = self.states_at(merged.satellite, merged.best_s)
         point = merged.point_km
         lat, lon, _ = geodetic_from_itrs(point.T)
