@@ -182,3 +182,42 @@ def test_a_region_that_is_not_a_polygon_is_refused(cli, resource: str, tmp_path:
     result = cli("overflights", "-r", str(bowtie), "-e", resource, "--start", START)
     assert result.code == 2
     assert "not a valid polygon" in result.err
+
+
+def test_padding_widens_each_window_by_its_error_bar(cli, resource: str) -> None:  # type: ignore[no-untyped-def]
+    base = ("overflights", "-s", "Pyongyang", "-e", resource, "--start", START, "--hours", "6", "-f", "json")
+    plain, wide = _json(cli(*base)), _json(cli(*base, "--pad-sigma", "3"))
+    assert len(plain) == len(wide)
+    for a, b in zip(plain, wide, strict=True):
+        pad_s = 3 * float(a["time_error_s"])  # type: ignore[arg-type]
+        start_a, start_b = (
+            datetime.fromisoformat(str(x).replace("Z", "+00:00")) for x in (a["start_utc"], b["start_utc"])
+        )
+        assert abs((start_a - start_b).total_seconds() - pad_s) < 0.16  # errors are printed to 0.1 s
+
+
+def test_error_bars_come_from_the_stored_history(cli, sample_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    assert cli("ingest", str(sample_dir)).code == 0
+    passes = _json(cli("passes", "-s", "Seoul", "-n", "25544", "--start", START, "-f", "json"))
+    assert passes
+    for p in passes:
+        assert float(p["time_error_s"]) > 0  # type: ignore[arg-type]
+        assert p["element_age_days"] is not None
+
+
+def test_stored_sites_and_regions_are_used_by_name(cli, resource: str, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    assert cli("sites", "add", "Hill 203=38.9,125.7,120").code == 0
+    assert "Hill 203" in cli("sites", "list").out
+    box = tmp_path / "box.geojson"
+    box.write_text(
+        json.dumps(
+            {"type": "Polygon", "coordinates": [[[125, 38], [127, 38], [127, 40], [125, 40], [125, 38]]]}
+        )
+    )
+    assert cli("regions", "add", "Box", str(box)).code == 0
+    rows = _json(
+        cli("overflights", "-s", "Hill 203", "-r", "Box", "-e", resource, "--start", START, "-f", "json")
+    )
+    assert {r["target"] for r in rows} == {"Hill 203", "Box"}
+    assert cli("sites", "delete", "Hill 203").code == 0
+    assert cli("sites", "delete", "Hill 203").code == 2

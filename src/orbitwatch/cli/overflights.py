@@ -11,18 +11,23 @@ import typer
 from orbitwatch.cli.output import iso_utc, print_csv, print_json, print_table, stderr, stdout
 from orbitwatch.cli.selection import GroupOpt, NameOpt, NoradOpt, OwnerOpt, TypeOpt, make_selection
 from orbitwatch.cli.when import parse_instant, shown, zone
+from orbitwatch.core.elements.hypothetical import is_hypothetical
+from orbitwatch.core.targets import Region, Site
 from orbitwatch.distributed import search_opportunities_chunked, search_passes_chunked
 from orbitwatch.errors import OrbitwatchError
 from orbitwatch.services.calendar import opportunities_calendar
-from orbitwatch.services.catalog import CatalogStore, Selection, open_store
+from orbitwatch.services.catalog import CatalogStore, Selection, open_store, uncertainty_models
 from orbitwatch.services.maps import warning_map
 from orbitwatch.services.overflights import (
     Exclusions,
     OpportunityReport,
     SensorModel,
     TimeWindow,
+    UncertaintyModels,
+    pass_time_errors_s,
     revisit,
     search_who_saw,
+    with_history_errors,
 )
 from orbitwatch.services.targets import (
     SatelliteSet,
@@ -56,6 +61,9 @@ SunOpt = Annotated[
     float | None, typer.Option("--min-sun-elevation", help="Optical: Sun above this at the target, deg.")
 ]
 SarOpt = Annotated[bool, typer.Option("--sar", help="Radar imaging: no Sun limit.")]
+PadOpt = Annotated[
+    float, typer.Option("--pad-sigma", help="Widen each window by this many sigmas of its timing error.")
+]
 MapOpt = Annotated[Path | None, typer.Option("--map", help="Also write a ground-track map (PNG).")]
 
 PASS_COLUMNS = (
@@ -91,6 +99,22 @@ def _sources(
         tuple(elements or ()),
         tuple(hypothetical or ()),
     )
+
+
+@dataclass(frozen=True, slots=True)
+class Job:
+    """The resolved satellites, the window, and the error models from the objects' stored histories."""
+
+    satellites: SatelliteSet
+    window: TimeWindow
+    models: UncertaintyModels
+
+
+def _job(store: CatalogStore, sources: Sources, start: str, hours: float) -> Job:
+    """The job of a command: satellites, window, and history error models (from the store)."""
+    satellites, window = _satellites(store, sources, start, hours)
+    ids = [e.norad_id for e in satellites.elements if not is_hypothetical(e)]
+    return Job(satellites, window, uncertainty_models(store, ids))
 
 
 def _satellites(
@@ -158,13 +182,18 @@ def passes_command(
     sources = _sources(group, owner, object_type, name, norad, elements, hypothetical)
     with open_store(ctx.obj.db_url) as store:
         sites = resolve_sites(site or [], store)
-        satellites, window = _satellites(store, sources, start, hours)
+        job = _job(store, sources, start, hours)
+    window = job.window
     report = search_passes_chunked(
-        list(satellites.elements), sites, window, scheduler=scheduler,
+        list(job.satellites.elements), sites, window, scheduler=scheduler,
         min_elevation_deg=min_elevation, engine=engine,
     )  # fmt: skip
     _warn(report.exclusions)
-    rows = [p for p in report.table.passes() if p.visible or not visible_only]
+    errors = pass_time_errors_s(report, job.satellites.elements, job.models)
+    chosen = [
+        (p, e) for p, e in zip(report.table.passes(), errors, strict=True) if p.visible or not visible_only
+    ]
+    rows = [p for p, _ in chosen]
     records = [
         {
             "norad_id": p.norad_id, "name": p.name, "site": p.site, "rise_utc": p.rise_utc,
@@ -172,8 +201,9 @@ def passes_command(
             "max_elevation_deg": round(p.max_elevation_deg, 3), "rise_azimuth_deg": round(p.rise_az_deg, 3),
             "set_azimuth_deg": round(p.set_az_deg, 3), "visible": p.visible,
             "element_age_days": None if p.element_age_days is None else round(p.element_age_days, 3),
+            "time_error_s": round(err, 2),
         }
-        for p in rows
+        for p, err in chosen
     ]  # fmt: skip
     if fmt == "json":
         print_json(records)
@@ -210,6 +240,26 @@ def _sensor_model(max_off_nadir: float, min_sun_elevation: float | None, sar: bo
     )
 
 
+def _opportunities(
+    job: Job,
+    targets: Sequence[Site | Region],
+    sensor: SensorModel,
+    scheduler: str | None,
+    engine: str,
+    pad: float,
+) -> OpportunityReport:
+    """The opportunities with history-based error bars, padded by ``pad`` sigmas; warnings printed."""
+    elements = list(job.satellites.elements)
+    report = search_opportunities_chunked(
+        elements, targets, sensor, job.window, scheduler=scheduler, engine=engine
+    )
+    _warn(report.exclusions)
+    report = with_history_errors(report, elements, job.models)
+    if pad < 0:
+        raise OrbitwatchError(f"--pad-sigma must not be negative, got {pad}")
+    return report.padded(pad) if pad else report
+
+
 def _opportunity_records(report: OpportunityReport) -> list[dict[str, object]]:
     return [
         {
@@ -244,6 +294,7 @@ def overflights_command(
     tz: TzOpt = None,
     engine: EngineOpt = "auto",
     scheduler: SchedulerOpt = None,
+    pad_sigma: PadOpt = 0.0,
     map_path: MapOpt = None,
 ) -> None:
     """The overflight warning: when each satellite can image the sites or regions, sorted by time."""
@@ -251,12 +302,10 @@ def overflights_command(
     sources = _sources(group, owner, object_type, name, norad, elements, hypothetical)
     with open_store(ctx.obj.db_url) as store:
         targets = resolve_targets(site or [], region or [], store)
-        satellites, window = _satellites(store, sources, start, hours)
+        job = _job(store, sources, start, hours)
+    satellites, window = job.satellites, job.window
     sensor = _sensor(max_off_nadir, min_sun_elevation, sar)
-    report = search_opportunities_chunked(
-        list(satellites.elements), targets, sensor, window, scheduler=scheduler, engine=engine
-    )
-    _warn(report.exclusions)
+    report = _opportunities(job, targets, sensor, scheduler, engine, pad_sigma)
     _print_opportunities(report, window, sensor, fmt, tz)
     if map_path is not None:
         title = f"Overflight warning {iso_utc(window.start_utc)} + {hours:g} h ({sensor.name})"
@@ -310,18 +359,17 @@ def revisit_command(
     tz: TzOpt = None,
     engine: EngineOpt = "auto",
     scheduler: SchedulerOpt = None,
+    pad_sigma: PadOpt = 0.0,
 ) -> None:
     """Revisit per target: opportunities, mean and maximum gap, coverage, and the unobserved windows."""
     _check_format(fmt, ("table", "json"))
     sources = _sources(group, owner, object_type, name, norad, elements, hypothetical)
     with open_store(ctx.obj.db_url) as store:
         targets = resolve_targets(site or [], region or [], store)
-        satellites, window = _satellites(store, sources, start, hours)
+        job = _job(store, sources, start, hours)
+    satellites, window = job.satellites, job.window
     sensor = _sensor(max_off_nadir, min_sun_elevation, sar)
-    report = search_opportunities_chunked(
-        list(satellites.elements), targets, sensor, window, scheduler=scheduler, engine=engine
-    )
-    _warn(report.exclusions)
+    report = _opportunities(job, targets, sensor, scheduler, engine, pad_sigma)
     stats, gaps = revisit(report, targets, window)
     if fmt == "json":
         print_json([

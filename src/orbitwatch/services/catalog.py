@@ -6,6 +6,7 @@ from datetime import datetime
 
 from orbitwatch.core.elements.formats import WRITE_FORMATS, write_elements
 from orbitwatch.core.elements.model import ElementSet
+from orbitwatch.core.events.uncertainty import AlongTrackModel, model_from_history
 from orbitwatch.errors import OrbitwatchError
 from orbitwatch.io.store import CatalogEntry, CatalogStore, StoredElementSet
 
@@ -20,6 +21,7 @@ __all__ = [
     "object_detail",
     "open_store",
     "selected_elements",
+    "uncertainty_models",
 ]
 
 
@@ -95,3 +97,20 @@ def export_elements(
     if not elements:
         raise OrbitwatchError("the selection matches no element set in the catalog; nothing to export")
     return write_elements(elements, fmt), len(elements)
+
+
+HISTORY_MODEL_LIMIT = 2000
+"""Above this many objects, histories are not read (one query per object) and defaults are used."""
+
+
+def uncertainty_models(store: CatalogStore, norad_ids: Sequence[int]) -> dict[int, AlongTrackModel]:
+    """Along-track error models from each object's stored element history (Vallado & Cefola style:
+    the spread of consecutive element sets' predictions); none for catalogs above the limit."""
+    if len(norad_ids) > HISTORY_MODEL_LIMIT:
+        return {}
+    models = {}
+    for norad_id in norad_ids:
+        history = [stored.elements for stored in store.history(norad_id)]
+        if len(history) >= 2:
+            models[norad_id] = model_from_history(history)
+    return models

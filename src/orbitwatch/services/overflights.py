@@ -29,7 +29,14 @@ __all__ = [
 ]
 from orbitwatch.core.events.passes import PassTable, SkippedSatellite, find_passes, plan_pass_grids
 from orbitwatch.core.events.revisit import Interval, RevisitStats, revisit_statistics, unobserved_windows
-from orbitwatch.core.events.uncertainty import default_model, orbital_speed_km_s, time_errors_s
+from orbitwatch.core.events.uncertainty import (
+    AlongTrackModel,
+    TimingUncertainty,
+    default_model,
+    orbital_speed_km_s,
+    padded,
+    time_errors_s,
+)
 from orbitwatch.core.events.whosaw import DEFAULT_SENSOR
 from orbitwatch.core.propagation.engine import Rejected, iter_states, screen_elements
 from orbitwatch.core.propagation.states import StateGrid
@@ -110,6 +117,35 @@ class OpportunityReport:
     time_error_s: tuple[float, ...]
     exclusions: Exclusions
 
+    def padded(self, sigmas: float) -> "OpportunityReport":
+        """Each window widened on both sides by ``sigmas`` times its timing error (for planning)."""
+        widened = tuple(
+            padded(o, TimingUncertainty(o.element_age_days or 0.0, 0.0, err), sigmas)
+            for o, err in zip(self.opportunities, self.time_error_s, strict=True)
+        )
+        return OpportunityReport(widened, self.time_error_s, self.exclusions)
+
+
+UncertaintyModels = dict[int, AlongTrackModel]
+"""Along-track error models by catalog number (from each object's history); the default elsewhere."""
+
+
+def pass_time_errors_s(
+    report: PassReport, elements: Sequence[ElementSet], models: UncertaintyModels | None = None
+) -> list[float]:
+    """The timing error (s, 1 sigma) of each pass of the report, from its element age and model."""
+    by_id = {e.norad_id: e for e in elements}
+    table = report.table
+    errors = []
+    for p in range(len(table)):
+        element = by_id[int(table.norad_ids[table.satellite[p]])]
+        model = (models or {}).get(element.norad_id) or default_model(element)
+        age = float(table.element_age_days[p])
+        errors.append(
+            float(time_errors_s(model, 0.0 if math.isnan(age) else age, orbital_speed_km_s(element)))
+        )
+    return errors
+
 
 def stale_elements(
     elements: Sequence[ElementSet], at_utc: datetime, max_age_days: float
@@ -177,7 +213,8 @@ def search_opportunities(
     *,
     engine: str = "auto",
 ) -> OpportunityReport:
-    """Imaging opportunities of every satellite on every target, with timing error bars from element age."""
+    """Imaging opportunities of every satellite on every target, with timing error bars from element age
+    (the default model; :func:`with_history_errors` applies each object's own history)."""
     _require(targets, "target")
     usable, exclusions = _accepted(elements, window)
     by_id = {e.norad_id: e for e in usable}
@@ -188,13 +225,25 @@ def search_opportunities(
         found.extend(search.opportunities)
         skipped.extend(search.skipped)
     found.sort(key=lambda o: (o.start_utc, o.norad_id, o.target))
-    errors = tuple(_time_error_s(o, by_id[o.norad_id]) for o in found)
+    errors = tuple(_time_error_s(o, by_id[o.norad_id], None) for o in found)
     return OpportunityReport(tuple(found), errors, exclusions + Exclusions(skipped=tuple(skipped)))
 
 
-def _time_error_s(opportunity: Opportunity, element: ElementSet) -> float:
+def with_history_errors(
+    report: OpportunityReport, elements: Sequence[ElementSet], models: UncertaintyModels
+) -> OpportunityReport:
+    """The report with each timing error from the object's own history model, where one is given."""
+    by_id = {e.norad_id: e for e in elements}
+    errors = tuple(
+        _time_error_s(o, by_id[o.norad_id], models.get(o.norad_id)) if o.norad_id in models else err
+        for o, err in zip(report.opportunities, report.time_error_s, strict=True)
+    )
+    return OpportunityReport(report.opportunities, errors, report.exclusions)
+
+
+def _time_error_s(opportunity: Opportunity, element: ElementSet, model: AlongTrackModel | None) -> float:
     age = opportunity.element_age_days or 0.0
-    return float(time_errors_s(default_model(element), age, orbital_speed_km_s(element)))
+    return float(time_errors_s(model or default_model(element), age, orbital_speed_km_s(element)))
 
 
 def revisit(
