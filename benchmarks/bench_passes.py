@@ -3,7 +3,7 @@
 Measured in the same run:
 
 - orbitwatch: the 2026-05-24 CelesTrak snapshot (all groups, Starlink included: about 11,900 objects,
-  ``../shared/data/celestrak/2026-05-24``) x the first 100 places of the bundled gazetteer
+  ``benchmarks/data/celestrak-2026-05-24``, committed) x the first 100 places of the bundled gazetteer
   (``src/orbitwatch/io/bundled/gazetteer.csv``: capitals, launch sites, tracking stations; a fixed,
   documented set) x 24 h from 2026-05-24 00:00 UTC, mask 10 deg: grid planning, propagation (default
   engine, chunked) and the pass search with visibility, end to end;
@@ -13,12 +13,13 @@ Measured in the same run:
   a pass Skyfield reports that orbitwatch lacks is a miss.
 
 Both cores: the catalog is dealt into ``2 x --workers`` shares (satellite i to share i mod shares) that
-``--workers`` processes take in turn, each running on its share the same functions a single process
-would -- plan the grids, propagate, search -- as the Dask layer does with chunks of satellites; a
-share's table travels back (its arrays through files in /dev/shm, mapped, not piped) while the next
-one is computed, and the tables are joined at the end. Each process runs one thread of astroz and of
-OpenBLAS (set below, before numpy loads), so that the workers do not compete for the cores. The time
-covers grid planning, propagation, the search and gathering the 4.8 million passes in this process.
+``--workers`` processes take in turn, each running on its share the service that every front end calls
+(``orbitwatch.services.overflights.search_passes``: plan the grids, propagate, search), as the Dask
+layer does with chunks of satellites; a share's table travels back (its arrays through files in
+/dev/shm, mapped, not piped) while the next one is computed, and the tables are joined at the end. Each
+process runs one thread of astroz and of OpenBLAS (set below, before numpy loads), so that the workers
+do not compete for the cores. The time covers grid planning, propagation, the search and gathering the
+4.8 million passes in this process.
 
 Prints both times, the ratio, the peak resident memory and the pass counts. Run from the repository
 root:  ``.venv/bin/python benchmarks/bench_passes.py``  (``--help`` for options).
@@ -48,18 +49,17 @@ from skyfield.api import EarthSatellite, wgs84
 
 from orbitwatch.core.elements.model import ElementSet
 from orbitwatch.core.elements.tle import read_tle
-from orbitwatch.core.events.passes import PassTable, find_passes, plan_pass_grids
+from orbitwatch.core.events.passes import PassTable
 from orbitwatch.core.frames.time import timescale
-from orbitwatch.core.propagation.engine import iter_states
 from orbitwatch.core.targets import Site
+from orbitwatch.services.overflights import TimeWindow, search_passes
 
 ROOT = Path(__file__).resolve().parents[1]
-CATALOG = ROOT.parent / "shared" / "data" / "celestrak" / "2026-05-24"
+CATALOG = ROOT / "benchmarks" / "data" / "celestrak-2026-05-24"
 GAZETTEER = ROOT / "src" / "orbitwatch" / "io" / "bundled" / "gazetteer.csv"
 START = datetime(2026, 5, 24, tzinfo=UTC)
 HOURS = 24.0
 MASK_DEG = 10.0
-STATES_PER_CHUNK = 2_000_000
 SHARES_PER_WORKER = 2
 
 
@@ -103,23 +103,15 @@ def search_share(share: int, shares: int) -> tuple[bytes, list[str], int]:
     sites: list[Site] = _JOB["sites"]  # type: ignore[assignment]
     folder = Path(str(_JOB["folder"]))
     mine = elements[share::shares]
-    tables: list[PassTable] = []
-    skipped = 0
-    for plan in plan_pass_grids(mine, START, HOURS * 3600.0):
-        group = [mine[i] for i in plan.element_index]
-        per_chunk = max(STATES_PER_CHUNK // plan.grid.size, 1) * plan.grid.size
-        for chunk in iter_states(group, plan.grid, max_states=per_chunk):
-            search = find_passes(chunk.states, sites, min_elevation_deg=MASK_DEG)
-            tables.append(search.table)
-            skipped += len(search.skipped)
+    report = search_passes(mine, sites, TimeWindow(START, HOURS * 3600.0), min_elevation_deg=MASK_DEG)
     buffers: list[pickle.PickleBuffer] = []
-    data = pickle.dumps(PassTable.concatenate(tables), protocol=5, buffer_callback=buffers.append)
+    data = pickle.dumps(report.table, protocol=5, buffer_callback=buffers.append)
     paths = []
     for k, buffer in enumerate(buffers):
         path = folder / f"{share}-{k}.bin"
         path.write_bytes(buffer.raw())
         paths.append(str(path))
-    return data, paths, skipped
+    return data, paths, len(report.exclusions.skipped)
 
 
 def _received(data: bytes, paths: list[str]) -> PassTable:

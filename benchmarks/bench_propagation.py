@@ -11,8 +11,8 @@ process):
 - the frame conversions alone: TEME -> ITRS (positions and velocities) and ITRS -> WGS-84 geodetic.
 
 Catalog: the 2026-05-24 CelesTrak snapshot (all groups, Starlink and OneWeb included, about 11,900
-objects) from ``../shared/data/celestrak/2026-05-24`` when it is there, else the bundled sample of that
-day (about 900 objects); the output says which. Grid: 1440 one-minute steps from 2026-05-24 00:00 UTC.
+objects), committed in ``benchmarks/data/celestrak-2026-05-24``. Grid: 1440 one-minute steps from
+2026-05-24 00:00 UTC.
 The raw engines write into reused buffers in time chunks of 60 instants (freshly allocated
 multi-gigabyte outputs make timings swing); every figure is the best of ``--repeats`` runs after one
 warm-up run. The machine's load is printed: other jobs on a small machine slow everything down.
@@ -33,8 +33,7 @@ from pathlib import Path
 import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED_DAY = ROOT.parent / "shared" / "data" / "celestrak" / "2026-05-24"
-BUNDLED_DAY = ROOT / "src" / "orbitwatch" / "io" / "bundled" / "sample" / "2026-05-24"
+CATALOG_DAY = ROOT / "benchmarks" / "data" / "celestrak-2026-05-24"
 START = datetime(2026, 5, 24, tzinfo=UTC)
 STEPS = 1440
 STEP_S = 60.0
@@ -42,8 +41,8 @@ TIME_CHUNK = 60
 
 
 def catalog_folder() -> Path:
-    """The full snapshot when the shared data is there, else the bundled sample."""
-    return SHARED_DAY if any(SHARED_DAY.glob("*.tle")) else BUNDLED_DAY
+    """The full snapshot of 2026-05-24 committed with the benchmarks."""
+    return CATALOG_DAY
 
 
 def load_elements(folder: Path) -> list:  # type: ignore[type-arg]
@@ -183,10 +182,7 @@ def line(label: str, states_per_s: float, note: str = "") -> None:
 def report(repeats: int) -> None:
     folder = catalog_folder()
     count = len(load_elements(folder))
-    source = "shared full snapshot" if folder == SHARED_DAY else "bundled sample (shared data not found)"
-    print(
-        f"catalog: {folder} ({source}), {count} objects x {STEPS} one-minute steps = {count * STEPS:,} states"
-    )
+    print(f"catalog: {folder}, {count} objects x {STEPS} one-minute steps = {count * STEPS:,} states")
     print(
         f"machine: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f} at start; best of {repeats}"
     )

@@ -544,9 +544,16 @@ def _merged(intervals: _Intervals) -> _Intervals:
 
 
 def _running_max_by_group(values: FloatArray, group: IntArray) -> FloatArray:
-    """Running maximum of ``values`` restarting at each new group (groups numbered 1, 2, ... in order)."""
-    shift = group.astype(np.float64) * (np.abs(values).max(initial=0.0) * 4.0 + 1.0)
-    result: FloatArray = np.maximum.accumulate(values + shift) - shift
+    """Running maximum of ``values`` restarting at each new group (groups numbered 1, 2, ... in order).
+
+    Done on ranks, not on shifted values, so that no rounding depends on the other values of the call
+    (results for a satellite are then bit-identical however a catalog is chunked).
+    """
+    order = np.argsort(values, kind="stable")
+    rank = np.empty(values.size, np.int64)
+    rank[order] = np.arange(values.size)
+    base = group.astype(np.int64) * values.size
+    result: FloatArray = values[order[np.maximum.accumulate(base + rank) - base]]
     return result
 
 
