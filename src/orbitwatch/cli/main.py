@@ -12,7 +12,7 @@ from typing import Annotated
 import typer
 
 from orbitwatch import __version__
-from orbitwatch.cli import catalog, ingest, overflights, places
+from orbitwatch.cli import catalog, changes, ingest, overflights, places
 from orbitwatch.cli.output import fail
 from orbitwatch.errors import OrbitwatchError
 
@@ -68,6 +68,7 @@ app.command(name="passes")(overflights.passes_command)
 app.command(name="overflights")(overflights.overflights_command)
 app.command(name="revisit")(overflights.revisit_command)
 app.command(name="who-saw")(overflights.who_saw_command)
+app.command(name="diff")(changes.diff_command)
 app.add_typer(places.sites_app, name="sites")
 app.add_typer(places.regions_app, name="regions")
 
