@@ -18,7 +18,7 @@ from orbitwatch.core.elements.omm_fields import (
     element_set_from_fields,
     written,
 )
-from orbitwatch.core.elements.result import ReadResult, Refusal
+from orbitwatch.core.elements.result import ReadResult, Refusal, gathered
 from orbitwatch.core.elements.textrows import CsvRow, csv_table
 from orbitwatch.errors import ElementsError
 
@@ -36,17 +36,7 @@ def read_omm_csv(text: str, source: str) -> ReadResult[ElementSet]:
     missing = [keyword for keyword in MANDATORY_KEYWORDS if table.header and keyword not in table.header]
     if missing:
         raise ElementsError(f"{source}: the CSV header lacks {', '.join(missing)}; it is not an OMM CSV")
-    records: list[ElementSet] = []
-    refusals: list[Refusal] = []
-    texts: list[str] = []
-    for row in table.rows:
-        outcome = _outcome(row, table.header, source)
-        if isinstance(outcome, Refusal):
-            refusals.append(outcome)
-        else:
-            records.append(outcome)
-            texts.append(row.text)
-    return ReadResult(source, FORMAT, tuple(records), tuple(refusals), tuple(texts))
+    return gathered(source, FORMAT, ((_outcome(row, table.header, source), row.text) for row in table.rows))
 
 
 def write_omm_csv(elements: Iterable[ElementSet]) -> str:

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 
 from orbitwatch.core.elements.model import ElementSet
 from orbitwatch.core.elements.omm_fields import FieldError, celestrak_values, element_set_from_fields
-from orbitwatch.core.elements.result import ReadResult, Refusal
+from orbitwatch.core.elements.result import ReadResult, Refusal, gathered
 from orbitwatch.core.elements.textrows import without_bom
 from orbitwatch.errors import ElementsError
 
@@ -25,20 +25,11 @@ def read_omm_json(text: str, source: str) -> ReadResult[ElementSet]:
     ElementsError when the text is not JSON (with the line and column) or is neither a list nor
     an object.
     """
-    records: list[ElementSet] = []
-    refusals: list[Refusal] = []
-    texts: list[str] = []
     try:
-        for index, item in enumerate(_items(text, source), start=1):
-            outcome = _outcome(item, index, source)
-            if isinstance(outcome, Refusal):
-                refusals.append(outcome)
-            else:
-                records.append(outcome)
-                texts.append(_compact(item))
+        items = enumerate(_items(text, source), start=1)
+        return gathered(source, FORMAT, ((_outcome(item, i, source), _compact(item)) for i, item in items))
     except RecursionError:
         raise ElementsError(f"{source}: the JSON is nested too deeply to be an OMM") from None
-    return ReadResult(source, FORMAT, tuple(records), tuple(refusals), tuple(texts))
 
 
 def write_omm_json(elements: Iterable[ElementSet]) -> str:

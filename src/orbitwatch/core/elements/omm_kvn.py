@@ -27,7 +27,7 @@ from orbitwatch.core.elements.omm_fields import (
     omm_values,
     written,
 )
-from orbitwatch.core.elements.result import ReadResult, Refusal
+from orbitwatch.core.elements.result import ReadResult, Refusal, gathered
 from orbitwatch.core.elements.textrows import physical_lines, without_bom
 
 FORMAT = "omm-kvn"
@@ -110,17 +110,9 @@ def read_omm_kvn(text: str, source: str) -> ReadResult[ElementSet]:
     Never raises for bad content: a message that cannot be read is refused with the line and
     keyword at fault, and lines outside any message are refused likewise.
     """
-    records: list[ElementSet] = []
-    refusals: list[Refusal] = []
-    texts: list[str] = []
-    for message in _messages(text, source):
-        outcome = message.outcome()
-        if isinstance(outcome, Refusal):
-            refusals.append(outcome)
-        else:
-            records.append(outcome)
-            texts.append(message.text)
-    return ReadResult(source, FORMAT, tuple(records), tuple(refusals), tuple(texts))
+    return gathered(
+        source, FORMAT, ((message.outcome(), message.text) for message in _messages(text, source))
+    )
 
 
 def write_omm_kvn(elements: Iterable[ElementSet], *, creation_utc: datetime | None = None) -> str:

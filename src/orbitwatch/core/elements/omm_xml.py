@@ -33,7 +33,7 @@ from orbitwatch.core.elements.omm_fields import (
     omm_values,
     written,
 )
-from orbitwatch.core.elements.result import ReadResult, Refusal
+from orbitwatch.core.elements.result import ReadResult, Refusal, gathered
 from orbitwatch.core.elements.textrows import without_bom
 from orbitwatch.errors import ElementsError
 
@@ -53,20 +53,15 @@ def read_omm_xml(text: str, source: str) -> ReadResult[ElementSet]:
     Raises ElementsError when the text is not well-formed XML (with the line and column), holds
     an entity declaration or external reference, or has a root other than ``<ndm>`` or ``<omm>``.
     """
-    records: list[ElementSet] = []
-    refusals: list[Refusal] = []
-    texts: list[str] = []
     try:
-        for index, message in enumerate(_messages(_root(text, source), source), start=1):
-            outcome = _outcome(message, index, source)
-            if isinstance(outcome, Refusal):
-                refusals.append(outcome)
-            else:
-                records.append(outcome)
-                texts.append(_element_text(message))
+        messages = enumerate(_messages(_root(text, source), source), start=1)
+        return gathered(
+            source,
+            FORMAT,
+            ((_outcome(message, i, source), _element_text(message)) for i, message in messages),
+        )
     except RecursionError:
         raise ElementsError(f"{source}: the XML is nested too deeply to be an OMM") from None
-    return ReadResult(source, FORMAT, tuple(records), tuple(refusals), tuple(texts))
 
 
 def write_omm_xml(elements: Iterable[ElementSet], *, creation_utc: datetime | None = None) -> str:

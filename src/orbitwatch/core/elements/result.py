@@ -4,6 +4,7 @@ A batch never dies on one bad record (DESIGN.md, Conventions): each refusal says
 (source, line or record number, columns or field) and why, and the records after it are read.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
@@ -50,3 +51,17 @@ class ReadResult(Generic[T]):
     records: tuple[T, ...]
     refusals: tuple[Refusal, ...] = ()
     texts: tuple[str, ...] = ()
+
+
+def gathered(source: str, fmt: str, outcomes: Iterable[tuple[T | Refusal, str]]) -> ReadResult[T]:
+    """A ReadResult from (record or refusal, original text) pairs in input order."""
+    records: list[T] = []
+    refusals: list[Refusal] = []
+    texts: list[str] = []
+    for outcome, text in outcomes:
+        if isinstance(outcome, Refusal):
+            refusals.append(outcome)
+        else:
+            records.append(outcome)
+            texts.append(text)
+    return ReadResult(source, fmt, tuple(records), tuple(refusals), tuple(texts))

@@ -18,7 +18,7 @@ from datetime import date
 from typing import Final
 
 from orbitwatch.core.elements.omm_fields import FieldError, parse_norad_id, real_number, shown
-from orbitwatch.core.elements.result import ReadResult, Refusal
+from orbitwatch.core.elements.result import ReadResult, Refusal, gathered
 from orbitwatch.core.elements.textrows import CsvRow, csv_table
 from orbitwatch.errors import ElementsError
 
@@ -83,17 +83,7 @@ def read_satcat_csv(text: str, source: str) -> ReadResult[ObjectMetadata]:
     table = csv_table(text, source)
     if table.header and "NORAD_CAT_ID" not in table.header:
         raise ElementsError(f"{source}: the CSV header has no NORAD_CAT_ID; it is not a SATCAT CSV")
-    records: list[ObjectMetadata] = []
-    refusals: list[Refusal] = []
-    texts: list[str] = []
-    for row in table.rows:
-        outcome = _metadata(row, table.header, source)
-        if isinstance(outcome, Refusal):
-            refusals.append(outcome)
-        else:
-            records.append(outcome)
-            texts.append(row.text)
-    return ReadResult(source, FORMAT, tuple(records), tuple(refusals), tuple(texts))
+    return gathered(source, FORMAT, ((_metadata(row, table.header, source), row.text) for row in table.rows))
 
 
 def write_satcat_csv(records: Iterable[ObjectMetadata]) -> str:
