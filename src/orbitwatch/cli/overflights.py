@@ -117,6 +117,19 @@ def _job(store: CatalogStore, sources: Sources, start: str, hours: float) -> Job
     return Job(satellites, window, uncertainty_models(store, ids))
 
 
+def _targets_and_job(
+    ctx: typer.Context,
+    site: list[str] | None,
+    region: list[str] | None,
+    sources: Sources,
+    start: str,
+    hours: float,
+) -> tuple[list[Site | Region], Job]:
+    """The targets (sites, then regions) and the job, resolved with the store open once."""
+    with open_store(ctx.obj.db_url) as store:
+        return resolve_targets(site or [], region or [], store), _job(store, sources, start, hours)
+
+
 def _satellites(
     store: CatalogStore, sources: Sources, start: str, hours: float
 ) -> tuple[SatelliteSet, TimeWindow]:
@@ -300,9 +313,7 @@ def overflights_command(
     """The overflight warning: when each satellite can image the sites or regions, sorted by time."""
     _check_format(fmt, ("table", "csv", "json", "ics"))
     sources = _sources(group, owner, object_type, name, norad, elements, hypothetical)
-    with open_store(ctx.obj.db_url) as store:
-        targets = resolve_targets(site or [], region or [], store)
-        job = _job(store, sources, start, hours)
+    targets, job = _targets_and_job(ctx, site, region, sources, start, hours)
     satellites, window = job.satellites, job.window
     sensor = _sensor(max_off_nadir, min_sun_elevation, sar)
     report = _opportunities(job, targets, sensor, scheduler, engine, pad_sigma)
@@ -364,9 +375,7 @@ def revisit_command(
     """Revisit per target: opportunities, mean and maximum gap, coverage, and the unobserved windows."""
     _check_format(fmt, ("table", "json"))
     sources = _sources(group, owner, object_type, name, norad, elements, hypothetical)
-    with open_store(ctx.obj.db_url) as store:
-        targets = resolve_targets(site or [], region or [], store)
-        job = _job(store, sources, start, hours)
+    targets, job = _targets_and_job(ctx, site, region, sources, start, hours)
     satellites, window = job.satellites, job.window
     sensor = _sensor(max_off_nadir, min_sun_elevation, sar)
     report = _opportunities(job, targets, sensor, scheduler, engine, pad_sigma)
