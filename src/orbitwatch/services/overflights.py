@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import ParamSpec, TypeVar
 
+import numpy as np
+
 from orbitwatch.core.elements.epochs import as_utc
 from orbitwatch.core.elements.model import ElementSet
 from orbitwatch.core.events.imaging import Opportunity, SensorModel, find_opportunities
@@ -29,14 +31,7 @@ __all__ = [
 ]
 from orbitwatch.core.events.passes import PassTable, SkippedSatellite, find_passes, plan_pass_grids
 from orbitwatch.core.events.revisit import Interval, RevisitStats, revisit_statistics, unobserved_windows
-from orbitwatch.core.events.uncertainty import (
-    AlongTrackModel,
-    TimingUncertainty,
-    default_model,
-    orbital_speed_km_s,
-    padded,
-    time_errors_s,
-)
+from orbitwatch.core.events.uncertainty import AlongTrackModel, catalog_time_errors_s, padded
 from orbitwatch.core.events.whosaw import DEFAULT_SENSOR
 from orbitwatch.core.propagation.engine import Rejected, iter_states, screen_elements
 from orbitwatch.core.propagation.states import StateGrid
@@ -120,8 +115,7 @@ class OpportunityReport:
     def padded(self, sigmas: float) -> "OpportunityReport":
         """Each window widened on both sides by ``sigmas`` times its timing error (for planning)."""
         widened = tuple(
-            padded(o, TimingUncertainty(o.element_age_days or 0.0, 0.0, err), sigmas)
-            for o, err in zip(self.opportunities, self.time_error_s, strict=True)
+            padded(o, err, sigmas) for o, err in zip(self.opportunities, self.time_error_s, strict=True)
         )
         return OpportunityReport(widened, self.time_error_s, self.exclusions)
 
@@ -134,17 +128,9 @@ def pass_time_errors_s(
     report: PassReport, elements: Sequence[ElementSet], models: UncertaintyModels | None = None
 ) -> list[float]:
     """The timing error (s, 1 sigma) of each pass of the report, from its element age and model."""
-    by_id = {e.norad_id: e for e in elements}
     table = report.table
-    errors = []
-    for p in range(len(table)):
-        element = by_id[int(table.norad_ids[table.satellite[p]])]
-        model = (models or {}).get(element.norad_id) or default_model(element)
-        age = float(table.element_age_days[p])
-        errors.append(
-            float(time_errors_s(model, 0.0 if math.isnan(age) else age, orbital_speed_km_s(element)))
-        )
-    return errors
+    errors = catalog_time_errors_s(table.norad_ids[table.satellite], table.element_age_days, elements, models)
+    return [float(e) for e in errors]
 
 
 def stale_elements(
@@ -217,7 +203,6 @@ def search_opportunities(
     (the default model; :func:`with_history_errors` applies each object's own history)."""
     _require(targets, "target")
     usable, exclusions = _accepted(elements, window)
-    by_id = {e.norad_id: e for e in usable}
     found: list[Opportunity] = []
     skipped: list[SkippedSatellite] = []
     for states, epochs in _chunks(usable, window, engine):
@@ -225,25 +210,19 @@ def search_opportunities(
         found.extend(search.opportunities)
         skipped.extend(search.skipped)
     found.sort(key=lambda o: (o.start_utc, o.norad_id, o.target))
-    errors = tuple(_time_error_s(o, by_id[o.norad_id], None) for o in found)
-    return OpportunityReport(tuple(found), errors, exclusions + Exclusions(skipped=tuple(skipped)))
+    report = OpportunityReport(tuple(found), (), exclusions + Exclusions(skipped=tuple(skipped)))
+    return with_history_errors(report, usable, {})
 
 
 def with_history_errors(
     report: OpportunityReport, elements: Sequence[ElementSet], models: UncertaintyModels
 ) -> OpportunityReport:
-    """The report with each timing error from the object's own history model, where one is given."""
-    by_id = {e.norad_id: e for e in elements}
-    errors = tuple(
-        _time_error_s(o, by_id[o.norad_id], models.get(o.norad_id)) if o.norad_id in models else err
-        for o, err in zip(report.opportunities, report.time_error_s, strict=True)
-    )
-    return OpportunityReport(report.opportunities, errors, report.exclusions)
-
-
-def _time_error_s(opportunity: Opportunity, element: ElementSet, model: AlongTrackModel | None) -> float:
-    age = opportunity.element_age_days or 0.0
-    return float(time_errors_s(model or default_model(element), age, orbital_speed_km_s(element)))
+    """The report with each timing error from the object's own history model where ``models`` has one,
+    else from the default model."""
+    found = report.opportunities
+    ages = [np.nan if o.element_age_days is None else o.element_age_days for o in found]
+    errors = catalog_time_errors_s([o.norad_id for o in found], ages, elements, models)
+    return OpportunityReport(found, tuple(float(e) for e in errors), report.exclusions)
 
 
 def revisit(

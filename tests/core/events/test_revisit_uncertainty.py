@@ -87,11 +87,11 @@ def test_timing_error_and_padding(sample_sats: dict[str, list[Sat]]) -> None:
     )
     assert error.along_track_km == pytest.approx(1.0 + 2.0 * 2.0)
     assert error.time_error_s == pytest.approx(5.0 / speed)
-    wide = padded(window("A", 1, 2), error, sigmas=3.0)
+    wide = padded(window("A", 1, 2), error.time_error_s, sigmas=3.0)
     assert wide.start_utc == T0 + HOUR - timedelta(seconds=3.0 * error.time_error_s)
     assert wide.end_utc == T0 + 2 * HOUR + timedelta(seconds=3.0 * error.time_error_s)
     with pytest.raises(ValueError, match="must not be negative"):
-        padded(wide, error, sigmas=-1.0)
+        padded(wide, error.time_error_s, sigmas=-1.0)
 
 
 def test_who_saw_finds_the_satellite_over_the_site_at_the_time(sample_sats: dict[str, list[Sat]]) -> None:

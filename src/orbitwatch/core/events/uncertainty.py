@@ -19,7 +19,7 @@ more slowly higher up -- here 2 km/day below 2,000 km perigee, 1 km/day above.
 import dataclasses
 import itertools
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -132,11 +132,32 @@ def time_errors_s(model: AlongTrackModel, element_age_days: ArrayLike, speed_km_
     return result
 
 
-def padded(opportunity: Opportunity, uncertainty: TimingUncertainty, sigmas: float = 3.0) -> Opportunity:
-    """The opportunity widened on both sides by ``sigmas`` times its time error."""
+def catalog_time_errors_s(
+    norad_ids: ArrayLike,
+    element_age_days: ArrayLike,
+    elements: Sequence[ElementSet],
+    models: Mapping[int, AlongTrackModel] | None = None,
+) -> FloatArray:
+    """Time error bars (s) of many predictions of many satellites: prediction k is of satellite
+    ``norad_ids[k]`` at ``element_age_days[k]`` (NaN: age unknown, taken as 0). Each satellite's model is
+    ``models[norad_id]`` (from its history) when given, else :func:`default_model` of its element set."""
+    ids = np.asarray(norad_ids, dtype=np.int64)
+    ages = np.nan_to_num(np.asarray(element_age_days, dtype=np.float64), nan=0.0)
+    by_id = {e.norad_id: e for e in elements}
+    errors = np.zeros(ids.shape, dtype=np.float64)
+    for norad_id in np.unique(ids):
+        element = by_id[int(norad_id)]
+        model = (models or {}).get(element.norad_id) or default_model(element)
+        mine = ids == norad_id
+        errors[mine] = time_errors_s(model, ages[mine], orbital_speed_km_s(element))
+    return errors
+
+
+def padded(opportunity: Opportunity, time_error_s: float, sigmas: float = 3.0) -> Opportunity:
+    """The opportunity widened on both sides by ``sigmas`` times its time error (s)."""
     if sigmas < 0.0:
         raise ValueError(f"the padding factor must not be negative, got {sigmas}")
-    pad = timedelta(seconds=sigmas * uncertainty.time_error_s)
+    pad = timedelta(seconds=sigmas * time_error_s)
     return dataclasses.replace(
         opportunity, start_utc=opportunity.start_utc - pad, end_utc=opportunity.end_utc + pad
     )
