@@ -139,12 +139,7 @@ def cubic_root_guess(
 
     Starts from the secant (regula falsi) point; ``g_lo`` and ``g_hi`` must have opposite signs.
     """
-    length = hi_s - lo_s
-    with np.errstate(divide="ignore", invalid="ignore"):
-        secant = np.clip(np.nan_to_num(g_lo / (g_lo - g_hi), nan=0.5), 0.0, 1.0)
-    s = _polished(secant, _cubic_model(g_lo, g_hi, dg_lo, dg_hi, length), derivative=False)
-    guess: FloatArray = lo_s + s * length
-    return guess
+    return _cubic_guess(lo_s, hi_s, g_lo, g_hi, dg_lo, dg_hi, derivative=False)
 
 
 def cubic_peak_guess(
@@ -156,10 +151,26 @@ def cubic_peak_guess(
     dg_hi: FloatArray,
 ) -> FloatArray:
     """A first estimate of the maximum of g in [lo, hi] (g' > 0 at lo, <= 0 at hi), from the cubic model."""
+    return _cubic_guess(lo_s, hi_s, g_lo, g_hi, dg_lo, dg_hi, derivative=True)
+
+
+def _cubic_guess(
+    lo_s: FloatArray,
+    hi_s: FloatArray,
+    g_lo: FloatArray,
+    g_hi: FloatArray,
+    dg_lo: FloatArray,
+    dg_hi: FloatArray,
+    *,
+    derivative: bool,
+) -> FloatArray:
+    """The zero of the Hermite cubic (``derivative=False``) or of its slope (True) in [lo, hi], polished
+    from the secant point of the values (or of the slopes)."""
     length = hi_s - lo_s
+    a, b = (dg_lo, dg_hi) if derivative else (g_lo, g_hi)
     with np.errstate(divide="ignore", invalid="ignore"):
-        secant = np.clip(np.nan_to_num(dg_lo / (dg_lo - dg_hi), nan=0.5), 0.0, 1.0)
-    s = _polished(secant, _cubic_model(g_lo, g_hi, dg_lo, dg_hi, length), derivative=True)
+        secant = np.clip(np.nan_to_num(a / (a - b), nan=0.5), 0.0, 1.0)
+    s = _polished(secant, _cubic_model(g_lo, g_hi, dg_lo, dg_hi, length), derivative=derivative)
     guess: FloatArray = lo_s + s * length
     return guess
 
