@@ -19,6 +19,7 @@ from orbitwatch.services.calendar import opportunities_calendar
 from orbitwatch.services.catalog import CatalogStore, Selection, open_store, uncertainty_models
 from orbitwatch.services.maps import warning_map
 from orbitwatch.services.overflights import (
+    STALE_AFTER_DAYS,
     Exclusions,
     OpportunityReport,
     SensorModel,
@@ -158,7 +159,8 @@ def _warn(exclusions: Exclusions) -> None:
     if exclusions.stale:
         oldest = max(exclusions.stale, key=lambda s: abs(s.age_days))
         stderr.print(
-            f"warning: {len(exclusions.stale)} element sets are more than 14 days from the window "
+            f"warning: {len(exclusions.stale)} element sets are more than {STALE_AFTER_DAYS:g} days "
+            "from the window "
             f"(oldest: {oldest.norad_id} {oldest.name}, {oldest.age_days:.0f} days); predictions degrade",
             markup=False,
         )

@@ -80,7 +80,7 @@ def selected_elements(
 ) -> list[ElementSet]:
     """The latest element set (or the one valid at ``at_utc``) of every selected object."""
     norad_ids: Sequence[int] | None = selection.norad_ids or None
-    if not selection.is_empty() and (selection.owner or selection.object_type or selection.name_like):
+    if selection.owner or selection.object_type or selection.name_like:
         norad_ids = [entry.norad_id for entry in list_catalog(store, selection)]
         if not norad_ids:
             return []

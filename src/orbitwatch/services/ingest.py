@@ -6,6 +6,7 @@ and skipped; the others go through.
 """
 
 from collections.abc import Callable, Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import datetime
 from importlib import resources
@@ -65,23 +66,22 @@ def ingest_locations(
 ) -> list[IngestOutcome]:
     """Ingest every file, folder (recursively) and http(s) URL of ``locations``, in order."""
     outcomes: list[IngestOutcome] = []
-    fetcher: HttpFetcher | None = None
-    for location in locations:
-        try:
-            if location.startswith(("http://", "https://")):
-                fetcher = fetcher or HttpFetcher()
-                inputs = [fetch_url(fetcher, location)]
-            else:
-                inputs = read_path(Path(location))
-        except OrbitwatchError as exc:
-            outcomes.append(IngestOutcome(location, fmt or "", group, None, f"failed: {exc}"))
-            continue
-        outcomes.extend(
-            ingest_fetched(store, item, now_utc=now_utc, fmt=fmt, group=group, progress=progress)
-            for item in inputs
-        )
-    if fetcher is not None:
-        fetcher.close()
+    with ExitStack() as stack:
+        fetcher: HttpFetcher | None = None
+        for location in locations:
+            try:
+                if location.startswith(("http://", "https://")):
+                    fetcher = fetcher or stack.enter_context(HttpFetcher())
+                    inputs = [fetch_url(fetcher, location)]
+                else:
+                    inputs = read_path(Path(location))
+            except OrbitwatchError as exc:
+                outcomes.append(IngestOutcome(location, fmt or "", group, None, f"failed: {exc}"))
+                continue
+            outcomes.extend(
+                ingest_fetched(store, item, now_utc=now_utc, fmt=fmt, group=group, progress=progress)
+                for item in inputs
+            )
     return outcomes
 
 

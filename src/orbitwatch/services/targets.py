@@ -10,7 +10,11 @@ from datetime import datetime
 from pathlib import Path
 
 from orbitwatch.core.elements.formats import read_elements
-from orbitwatch.core.elements.hypothetical import hypothetical_constellation, parse_hypothetical
+from orbitwatch.core.elements.hypothetical import (
+    HYPOTHETICAL_NORAD_BASE,
+    hypothetical_constellation,
+    parse_hypothetical,
+)
 from orbitwatch.core.elements.model import ElementSet
 from orbitwatch.core.elements.result import Refusal
 from orbitwatch.core.targets import Region, Site, parse_site
@@ -93,7 +97,7 @@ def with_hypothetical(satellites: SatelliteSet, specs: Sequence[str], epoch_utc:
         element
         for k, spec in enumerate(specs)
         for element in hypothetical_constellation(
-            parse_hypothetical(spec, epoch_utc, 900_000_001 + k * HYPOTHETICAL_IDS_PER_SPEC)
+            parse_hypothetical(spec, epoch_utc, HYPOTHETICAL_NORAD_BASE + 1 + k * HYPOTHETICAL_IDS_PER_SPEC)
         )
     ]
     elements = satellites.elements + tuple(added)
