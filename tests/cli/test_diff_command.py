@@ -37,3 +37,24 @@ def test_a_folder_without_element_files_is_one_clear_line(cli, sample_dir: Path,
     assert result.code == 2
     assert "no element files" in result.err
     assert "Traceback" not in result.err
+
+
+def test_store_states_at_two_times_give_the_same_launch_and_keep_it_once(cli, sample_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    for day in (DAY_24, DAY_25):
+        assert cli("ingest", str(sample_dir / day)).code in (0, 1)
+
+    first = cli("diff", "@2026-05-24T12:00Z", "@2026-05-25T18:00Z", "-f", "json")
+    again = cli("diff", "@2026-05-24T12:00Z", "@2026-05-25T18:00Z")
+
+    assert first.code == 0, first.err
+    [launch] = [e for e in json.loads(first.out) if e["kind"] == "launch"]
+    assert launch["launch_id"] == "2026-113"
+    assert "(0 new to the store)" in again.out
+
+
+def test_a_time_before_any_ingest_is_one_clear_line(cli, sample_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    cli("ingest", str(sample_dir / DAY_24))
+    result = cli("diff", "@2020-01-01", "@2026-05-25")
+    assert result.code == 2
+    assert "holds no group ingested by 2020-01-01" in result.err
+    assert "Traceback" not in result.err

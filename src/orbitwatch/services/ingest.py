@@ -3,6 +3,11 @@
 Sources give bytes (``orbitwatch.io``), the core reads them (``orbitwatch.core.elements``), the
 store keeps them in one transaction per input. One input that cannot be read at all is reported
 and skipped; the others go through.
+
+The time of an input (the ingest's ``retrieved_utc``, by which the store answers "the catalog as it
+was at a time") is when a URL's response arrived; for a local file it is the time its contents show,
+the median epoch of its element sets (:func:`orbitwatch.core.changes.catalog_time`), because a file's
+modification time is when it was copied or checked out, not when the catalog was published.
 """
 
 from collections.abc import Callable, Sequence
@@ -12,6 +17,7 @@ from datetime import datetime
 from importlib import resources
 from pathlib import Path
 
+from orbitwatch.core.changes import catalog_time
 from orbitwatch.core.elements.formats import decode_text, detect_format, read_elements
 from orbitwatch.core.elements.model import ElementSet
 from orbitwatch.core.elements.result import ReadResult, Refusal
@@ -111,10 +117,11 @@ def ingest_fetched(
                 progress=report,
             )
         else:
+            result = with_catalog_numbers(read_elements(text, item.source, chosen))
             summary = store.ingest_elements(
-                with_catalog_numbers(read_elements(text, item.source, chosen)),
+                result,
                 sha256=item.sha256,
-                retrieved_utc=item.retrieved_utc,
+                retrieved_utc=_catalog_time(item, result),
                 ingested_utc=now_utc,
                 group=chosen_group,
                 progress=report,
@@ -123,6 +130,13 @@ def ingest_fetched(
         return IngestOutcome(item.source, fmt or "", chosen_group, None, f"failed: {exc}")
     status = f"already ingested (ingest {summary.duplicate_of})" if summary.duplicate_of else "ingested"
     return IngestOutcome(item.source, chosen, chosen_group, summary, status)
+
+
+def _catalog_time(item: Fetched, result: ReadResult[ElementSet]) -> datetime:
+    """When the catalog of an input was published: the response time, or a file's median epoch."""
+    if item.source.startswith(("http://", "https://")) or not result.records:
+        return item.retrieved_utc
+    return catalog_time(result.records)
 
 
 def with_catalog_numbers(result: ReadResult[ElementSet]) -> ReadResult[ElementSet]:

@@ -43,6 +43,7 @@ EVENT_KINDS = (
     "removed",
     "decay_candidate",
     "renamed",
+    "manoeuvre",
 )
 
 _LAUNCH_ID = re.compile(r"\d{4}-\d{3}")
@@ -88,18 +89,25 @@ class ChangeEvent:
 def catalog_state(
     groups: Mapping[str, Iterable[ElementSet]], time_utc: datetime | None = None
 ) -> CatalogState:
-    """A catalog state; its time is ``time_utc`` (the ingest or publication time) or the median epoch.
+    """A catalog state; its time is ``time_utc`` (the ingest or publication time) or :func:`catalog_time`."""
+    frozen = {name: tuple(elements) for name, elements in groups.items()}
+    if time_utc is None:
+        time_utc = catalog_time([e for elements in frozen.values() for e in elements])
+    return CatalogState(MappingProxyType(frozen), time_utc)
+
+
+def catalog_time(elements: Sequence[ElementSet]) -> datetime:
+    """The time a catalog of these element sets was published, estimated as their median epoch.
 
     The median, not the newest epoch: some objects carry epochs days after the snapshot was published
     (in CelesTrak's science group of 2026-05-25, CXO has an epoch of 2026-05-28).
     """
-    frozen = {name: tuple(elements) for name, elements in groups.items()}
-    epochs = sorted(e.epoch_utc for elements in frozen.values() for e in elements)
-    if time_utc is None and not epochs:
+    if not elements:
         raise ElementsError(
             "catalog state: no element sets and no time_utc; expected a time for an empty state"
         )
-    return CatalogState(MappingProxyType(frozen), time_utc or epochs[len(epochs) // 2])
+    epochs = sorted(e.epoch_utc for e in elements)
+    return epochs[len(epochs) // 2]
 
 
 def launch_id(intl_designator: str) -> str:

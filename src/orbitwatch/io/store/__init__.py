@@ -5,6 +5,7 @@ SQLAlchemy Core on SQLite (the default, :func:`default_database_url`) or Postgre
 """
 
 from orbitwatch.io.store.engine import default_database_url
+from orbitwatch.io.store.events import EventFilter, StoredEvent
 from orbitwatch.io.store.repository import (
     CatalogEntry,
     CatalogStore,
@@ -16,8 +17,10 @@ from orbitwatch.io.store.repository import (
 __all__ = [
     "CatalogEntry",
     "CatalogStore",
+    "EventFilter",
     "IngestRecord",
     "IngestSummary",
     "StoredElementSet",
+    "StoredEvent",
     "default_database_url",
 ]

@@ -38,7 +38,16 @@ def _add_sites_and_regions(connection: Connection) -> None:
     tables.regions.create(connection)
 
 
-UPGRADES: Final[tuple[Upgrade, ...]] = (Upgrade(2, "sites and regions", _add_sites_and_regions),)
+def _add_events(connection: Connection) -> None:
+    """Version 3: the ``events`` and ``event_objects`` tables (kept as they were at version 3)."""
+    tables.events.create(connection)
+    tables.event_objects.create(connection)
+
+
+UPGRADES: Final[tuple[Upgrade, ...]] = (
+    Upgrade(2, "sites and regions", _add_sites_and_regions),
+    Upgrade(3, "events", _add_events),
+)
 
 
 def newest_version(upgrades: Sequence[Upgrade]) -> int:

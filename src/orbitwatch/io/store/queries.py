@@ -24,12 +24,16 @@ def ids_in(column: ColumnElement[int], norad_ids: Sequence[int]) -> ColumnElemen
     return column.in_(bindparam(None, values, type_=BigInteger(), expanding=True, literal_execute=True))
 
 
-def current_memberships() -> Subquery:
-    """(group_name, norad_id) of every object in every group, by the newest ingest of each group."""
+def current_memberships(known_at_utc: datetime | None = None) -> Subquery:
+    """(group_name, norad_id) of every object in every group, by the newest ingest of each group
+    (of those retrieved at or before ``known_at_utc``, naive UTC, when given)."""
     rank = func.row_number().over(
         partition_by=ingests.c.group_name, order_by=(ingests.c.retrieved_utc.desc(), ingests.c.id.desc())
     )
-    ranked = select(ingests.c.id, rank.label("rank")).where(ingests.c.group_name != "").subquery()
+    grouped = select(ingests.c.id, rank.label("rank")).where(ingests.c.group_name != "")
+    if known_at_utc is not None:
+        grouped = grouped.where(ingests.c.retrieved_utc <= known_at_utc)
+    ranked = grouped.subquery()
     return (
         select(group_memberships.c.group_name, group_memberships.c.norad_id)
         .join(ranked, ranked.c.id == group_memberships.c.ingest_id)
@@ -45,9 +49,15 @@ def in_groups(column: ColumnElement[int], groups: Sequence[str]) -> ColumnElemen
 
 
 def latest_elements(
-    at_utc: datetime | None, norad_ids: Sequence[int] | None, groups: Sequence[str]
+    at_utc: datetime | None,
+    norad_ids: Sequence[int] | None,
+    groups: Sequence[str],
+    known_at_utc: datetime | None = None,
 ) -> Select[tuple[object, ...]]:
-    """The newest element set of each object with epoch <= ``at_utc`` (naive UTC), by catalog number."""
+    """The newest element set of each object with epoch <= ``at_utc`` (naive UTC), by catalog number.
+
+    With ``known_at_utc``: only element sets that came with an ingest retrieved at or before it.
+    """
     es = element_sets
     rank = func.row_number().over(
         partition_by=es.c.norad_id, order_by=(es.c.epoch_utc.desc(), es.c.id.desc())
@@ -60,6 +70,9 @@ def latest_elements(
         inner = inner.where(ids_in(es.c.norad_id, norad_ids))
     if groups:
         inner = inner.where(in_groups(es.c.norad_id, groups))
+    if known_at_utc is not None:
+        known = select(ingests.c.id).where(ingests.c.retrieved_utc <= known_at_utc)
+        inner = inner.where(es.c.ingest_id.in_(known))
     ranked = inner.subquery("ranked")
     columns = [column for column in ranked.c if column.name != "rank"]
     return select(*columns).where(ranked.c.rank == 1).order_by(ranked.c.norad_id)
@@ -121,3 +134,9 @@ def _catalog_filters(
     if norad_ids is not None:
         conditions.append(ids_in(objects.c.norad_id, norad_ids))
     return conditions
+
+
+def memberships_at(known_at_utc: datetime) -> Select[tuple[object, ...]]:
+    """(group_name, norad_id) of the catalog as the store knew it at ``known_at_utc`` (naive UTC)."""
+    at = current_memberships(known_at_utc)
+    return select(at.c.group_name, at.c.norad_id).order_by(at.c.group_name, at.c.norad_id)

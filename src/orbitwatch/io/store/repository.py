@@ -17,10 +17,12 @@ from sqlalchemy import Connection, Engine, Executable, Insert, RowMapping, Table
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import URL
 
+from orbitwatch.core.changes import ChangeEvent
 from orbitwatch.core.elements.model import ElementSet
 from orbitwatch.core.elements.result import ReadResult, Refusal
 from orbitwatch.core.elements.satcat import ObjectMetadata
 from orbitwatch.core.targets import Region, Site
+from orbitwatch.io.store import events as stored_events
 from orbitwatch.io.store import places, queries, rows, tables
 from orbitwatch.io.store.engine import (
     WRITE_OPTION,
@@ -31,6 +33,7 @@ from orbitwatch.io.store.engine import (
     open_engine,
     parse_url,
 )
+from orbitwatch.io.store.events import EventFilter, StoredEvent
 from orbitwatch.io.store.migrations import SCHEMA_VERSION, migrate, stored_version
 from orbitwatch.io.store.tables import element_sets, group_memberships, ingest_refusals, ingests, objects
 
@@ -273,6 +276,57 @@ class CatalogStore:
         )
         with self._transaction(f"reading the history of {norad_id}", write=False) as connection:
             return [_stored(row) for row in connection.execute(query).mappings()]
+
+    def state_at(self, known_at_utc: datetime) -> dict[str, list[ElementSet]]:
+        """The catalog as the store knew it at ``known_at_utc``: each group's members by the newest ingest
+        of the group retrieved by then, each with its newest element set stored by then. Two queries."""
+        at = rows.naive_utc(known_at_utc)
+        with self._transaction("reading the catalog at a time", write=False) as connection:
+            members = [
+                (row.group_name, int(row.norad_id)) for row in connection.execute(queries.memberships_at(at))
+            ]
+            ids = sorted({norad_id for _, norad_id in members})
+            query = queries.latest_elements(None, ids, (), known_at_utc=at)
+            latest = {e.norad_id: e for e in map(rows.element_from_row, connection.execute(query).mappings())}
+        groups: dict[str, list[ElementSet]] = {}
+        for group, norad_id in members:
+            if norad_id in latest:
+                groups.setdefault(group, []).append(latest[norad_id])
+        return groups
+
+    def record_events(
+        self, found: Sequence[ChangeEvent], *, detected_utc: datetime, detector: str
+    ) -> tuple[list[StoredEvent], int]:
+        """Store the events not stored before (by fingerprint), in one transaction: those stored now, and
+        how many were already there."""
+        with self._transaction(f"storing {detector} events", write=True) as connection:
+            prints = [stored_events.fingerprint(e) for e in found]
+            known = stored_events.known_fingerprints(connection, prints)
+            added: list[StoredEvent] = []
+            for event, print_ in zip(found, prints, strict=True):
+                if print_ in known:
+                    continue
+                known.add(print_)
+                row = stored_events.event_row(event, detected_utc, detector)
+                event_id = int(
+                    connection.execute(
+                        insert(tables.events).values(row).returning(tables.events.c.id)
+                    ).scalar_one()
+                )
+                _execute_chunked(
+                    connection, insert(tables.event_objects), stored_events.object_rows(event_id, event)
+                )
+                added.append(StoredEvent(event_id, event, detected_utc, detector))
+            return added, len(found) - len(added)
+
+    def events(self, selected: EventFilter | None = None) -> list[StoredEvent]:
+        """The stored events of a filter, latest bracketing epoch first."""
+        with self._transaction("reading events", write=False) as connection:
+            found = list(
+                connection.execute(stored_events.select_events(selected or EventFilter())).mappings()
+            )
+            objects_by_event = stored_events.objects_of(connection, [int(row["id"]) for row in found])
+        return [stored_events.stored_event(row, objects_by_event.get(int(row["id"]), [])) for row in found]
 
     def ingests(self) -> list[IngestRecord]:
         """Every recorded ingest, newest (last written) first."""

@@ -12,7 +12,11 @@ Units and representations:
   UNIQUE(sha256, group_name) also holds for those;
 - sites and regions (schema version 2) keep the units of :mod:`orbitwatch.core.targets` (degrees,
   metres); a region is its GeoJSON text (a Feature of a MultiPolygon); ``name_key`` is the name
-  folded for lookups (case and runs of spaces, hyphens and underscores ignored) and is unique.
+  folded for lookups (case and runs of spaces, hyphens and underscores ignored) and is unique;
+- events (schema version 3) are catalog changes and manoeuvres (:class:`orbitwatch.core.changes.ChangeEvent`):
+  ``details`` is their figures as JSON, ``fingerprint`` the SHA-256 of what identifies the event (kind,
+  objects, launch and bracketing epochs), unique, so the same data never gives an event twice;
+  ``event_objects`` indexes them by catalog number.
 
 This module is the schema at the newest version (:data:`orbitwatch.io.store.migrations.SCHEMA_VERSION`);
 a fresh database is created from it, an older one is brought to it by the migration steps.
@@ -167,4 +171,29 @@ regions = Table(
     Column("source", Text, nullable=False),
     Column("created_utc", DateTime, nullable=False),
     UniqueConstraint("name_key", name="uq_regions_name_key"),
+)
+
+events = Table(
+    "events",
+    metadata,
+    Column("id", _ID, primary_key=True, autoincrement=True),
+    Column("kind", Text, nullable=False),
+    Column("launch_id", Text, nullable=False),
+    Column("epoch_before", DateTime, nullable=True),
+    Column("epoch_after", DateTime, nullable=True),
+    Column("details", Text, nullable=False),
+    Column("fingerprint", String(64), nullable=False),
+    Column("detected_utc", DateTime, nullable=False),
+    Column("detector", Text, nullable=False),
+    UniqueConstraint("fingerprint", name="uq_events_fingerprint"),
+    Index("ix_events_kind_after", "kind", "epoch_after"),
+)
+
+event_objects = Table(
+    "event_objects",
+    metadata,
+    Column("event_id", _ID, ForeignKey("events.id"), primary_key=True),
+    Column("norad_id", BigInteger, primary_key=True, autoincrement=False),
+    Column("seq", Integer, nullable=False),
+    Index("ix_event_objects_norad", "norad_id"),
 )
