@@ -100,7 +100,7 @@ def export_elements(
 
 
 HISTORY_MODEL_LIMIT = 2000
-"""Above this many objects, histories are not read (one query per object) and defaults are used."""
+"""Above this many objects, histories are not read and the default models are used (time and memory)."""
 
 
 def uncertainty_models(store: CatalogStore, norad_ids: Sequence[int]) -> dict[int, AlongTrackModel]:
@@ -108,9 +108,5 @@ def uncertainty_models(store: CatalogStore, norad_ids: Sequence[int]) -> dict[in
     the spread of consecutive element sets' predictions); none for catalogs above the limit."""
     if len(norad_ids) > HISTORY_MODEL_LIMIT:
         return {}
-    models = {}
-    for norad_id in norad_ids:
-        history = [stored.elements for stored in store.history(norad_id)]
-        if len(history) >= 2:
-            models[norad_id] = model_from_history(history)
-    return models
+    histories = store.histories(norad_ids)
+    return {n: model_from_history(history) for n, history in histories.items() if len(history) >= 2}

@@ -19,7 +19,9 @@ An object unknown to the old state is classified by its international designator
   ``launch`` without a launch id.
 
 An object of the old state that no group of the new one holds is ``removed``, or a
-``decay_candidate`` when its last elements show an imminent re-entry (``decay.assess_decay``).
+``decay_candidate`` when its last elements show an imminent re-entry (``decay.assess_decay``). An object
+still in the catalog whose newest elements show an imminent re-entry that its older ones did not is a
+``decay_candidate`` too (``still_in_catalog`` in its details).
 """
 
 import re
@@ -125,6 +127,7 @@ def diff_states(old: CatalogState, new: CatalogState) -> tuple[ChangeEvent, ...]
         *_removal_events(old, new, new_objects, old_objects),
         *_group_events(old, new, old_objects, new_objects),
         *_rename_events(old_objects, new_objects),
+        *_decaying_events(old_objects, new_objects),
     ]
     return tuple(sorted(events, key=lambda e: (EVENT_KINDS.index(e.kind), e.norad_ids)))
 
@@ -318,6 +321,23 @@ def _decay_figures(assessment: DecayAssessment) -> dict[str, Figure]:
         "reentry_latest_utc": iso(assessment.reentry_latest_utc),
         "reentry_window_fraction": WINDOW_FRACTION,
     }
+
+
+def _decaying_events(
+    old_objects: Mapping[int, ElementSet], new_objects: Mapping[int, ElementSet]
+) -> list[ChangeEvent]:
+    """Objects still in the catalog whose newest elements, unlike their older ones, show a near re-entry."""
+    events = []
+    for i in sorted(old_objects.keys() & new_objects.keys()):
+        assessment = assess_decay(new_objects[i])
+        if assessment.is_candidate and not assess_decay(old_objects[i]).is_candidate:
+            after = new_objects[i]
+            identity: dict[str, Figure] = {"name": after.name, "intl_designator": after.intl_designator}
+            details = identity | {"still_in_catalog": True} | _decay_figures(assessment)
+            events.append(
+                ChangeEvent("decay_candidate", (i,), "", old_objects[i].epoch_utc, after.epoch_utc, details)
+            )
+    return events
 
 
 def _rename_events(

@@ -328,6 +328,21 @@ class CatalogStore:
             objects_by_event = stored_events.objects_of(connection, [int(row["id"]) for row in found])
         return [stored_events.stored_event(row, objects_by_event.get(int(row["id"]), [])) for row in found]
 
+    def histories(self, norad_ids: Sequence[int]) -> dict[int, list[ElementSet]]:
+        """Every stored element set of each object, oldest epoch first (objects without any left out).
+        One query."""
+        es = element_sets
+        query = (
+            select(es)
+            .where(queries.ids_in(es.c.norad_id, norad_ids))
+            .order_by(es.c.norad_id, es.c.epoch_utc, es.c.id)
+        )
+        found: dict[int, list[ElementSet]] = {}
+        with self._transaction("reading element histories", write=False) as connection:
+            for row in connection.execute(query).mappings():
+                found.setdefault(int(row["norad_id"]), []).append(rows.element_from_row(row))
+        return found
+
     def ingests(self) -> list[IngestRecord]:
         """Every recorded ingest, newest (last written) first."""
         query = select(ingests).order_by(ingests.c.id.desc())
