@@ -83,3 +83,19 @@ class Measurement:
         if (self.kind in STATION_KINDS) != bool(self.station):
             expected = "a station" if self.kind in STATION_KINDS else "no station"
             raise ObservationError(f"{where}: expected {expected}, got {self.station!r}")
+
+
+_ARCSEC_DEG: Final = 1.0 / 3600.0
+
+DEFAULT_SIGMAS: Final[dict[str, tuple[float, ...]]] = {
+    "ra_dec": (_ARCSEC_DEG, _ARCSEC_DEG),
+    "az_el": (0.01, 0.01),
+    "range": (0.010,),
+    "range_rate": (1e-5,),
+    "position_itrs": (0.010,) * 3,
+    "position_gcrs": (0.010,) * 3,
+    "pv_itrs": (0.010,) * 3 + (1e-5,) * 3,
+    "pv_gcrs": (0.010,) * 3 + (1e-5,) * 3,
+}
+"""Standard deviations used when neither a file nor the caller gives any: a good optical telescope
+(1 arcsec), a tracking radar (0.01 deg, 10 m, 1 cm/s), GNSS positions (10 m, 1 cm/s). Degrees, km, km/s."""
