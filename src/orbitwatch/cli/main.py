@@ -12,7 +12,7 @@ from typing import Annotated
 import typer
 
 from orbitwatch import __version__
-from orbitwatch.cli import catalog, changes, ingest, overflights, places
+from orbitwatch.cli import catalog, changes, ingest, launches, manoeuvres, overflights, places
 from orbitwatch.cli.output import fail
 from orbitwatch.errors import OrbitwatchError
 
@@ -69,6 +69,11 @@ app.command(name="overflights")(overflights.overflights_command)
 app.command(name="revisit")(overflights.revisit_command)
 app.command(name="who-saw")(overflights.who_saw_command)
 app.command(name="diff")(changes.diff_command)
+app.command(name="manoeuvres")(manoeuvres.manoeuvres_command)
+app.command(name="maneuvers", help="The same as manoeuvres.")(manoeuvres.manoeuvres_command)
+app.command(name="history")(manoeuvres.history_command)
+app.command(name="launch-estimate")(launches.launch_estimate_command)
+app.command(name="prelaunch")(launches.prelaunch_command)
 app.add_typer(places.sites_app, name="sites")
 app.add_typer(places.regions_app, name="regions")
 
