@@ -1,4 +1,4 @@
-"""``manoeuvres``/``maneuvers``, ``history``, ``launch-estimate`` and ``prelaunch`` on the bundled real sample."""
+"""``manoeuvres``, ``maneuvers``, ``history``, ``launch-estimate``, ``prelaunch`` on the real sample."""
 
 import json
 from pathlib import Path
