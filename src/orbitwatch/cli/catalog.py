@@ -1,19 +1,16 @@
-"""``catalog``, ``show`` and ``export``: look at the store and get element sets out of it."""
+"""``catalog`` and ``show``: look at the store (``export`` is in :mod:`orbitwatch.cli.exports`)."""
 
 from datetime import datetime
-from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from orbitwatch.cli.output import OUTPUT_FORMATS, iso_utc, print_csv, print_json, print_table, stderr
+from orbitwatch.cli.output import OUTPUT_FORMATS, iso_utc, print_csv, print_json, print_table
 from orbitwatch.cli.selection import GroupOpt, NameOpt, NoradOpt, OwnerOpt, TypeOpt, make_selection
-from orbitwatch.core.elements.formats import WRITE_FORMATS
 from orbitwatch.errors import OrbitwatchError
 from orbitwatch.services.catalog import (
     CatalogEntry,
     ObjectDetail,
-    export_elements,
     list_catalog,
     object_detail,
     open_store,
@@ -148,29 +145,3 @@ def _detail_json(detail: ObjectDetail) -> dict[str, object]:
         for s in detail.history
     ]
     return {**_entry_row(detail.entry), "history": history}
-
-
-def export_command(
-    ctx: typer.Context,
-    group: GroupOpt = None,
-    owner: OwnerOpt = None,
-    object_type: TypeOpt = None,
-    name: NameOpt = None,
-    norad: NoradOpt = None,
-    fmt: Annotated[str, typer.Option("--format", "-f", help=f"One of {', '.join(WRITE_FORMATS)}.")] = "3le",
-    output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="File to write (default: stdout).")
-    ] = None,
-) -> None:
-    """Write the latest element set of each selected object as TLE, 3LE or OMM."""
-    selection = make_selection(group, owner, object_type, name, norad)
-    with open_store(ctx.obj.db_url) as store:
-        text, count = export_elements(store, selection, fmt)
-    if output is None:
-        typer.echo(text, nl=False)
-        return
-    try:
-        output.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise OrbitwatchError(f"cannot write {output}: {exc.strerror}") from None
-    stderr.print(f"wrote {count} element sets to {output} ({fmt})", highlight=False)

@@ -13,6 +13,7 @@ import typer
 
 from orbitwatch import __version__
 from orbitwatch.cli import catalog, changes, ingest, launches, manoeuvres, overflights, places
+from orbitwatch.cli.exports import export_command
 from orbitwatch.cli.output import fail
 from orbitwatch.errors import OrbitwatchError
 
@@ -63,7 +64,7 @@ def main(
 app.command(name="ingest")(ingest.ingest_command)
 app.command(name="catalog")(catalog.catalog_command)
 app.command(name="show")(catalog.show_command)
-app.command(name="export")(catalog.export_command)
+app.command(name="export")(export_command)
 app.command(name="passes")(overflights.passes_command)
 app.command(name="overflights")(overflights.overflights_command)
 app.command(name="revisit")(overflights.revisit_command)
