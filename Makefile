@@ -23,7 +23,7 @@ OW = $(BIN)/orbitwatch $(if $(DEMO_DB),--db $(DEMO_DB))
 # The main job: load the bundled real sample, list the watched groups, then the overflight warning
 # for Seoul over the 24 hours after the sample's newest epoch, with a ground-track map; then what
 # changed: the launch of SHENZHOU-23 between two snapshots, where it was launched from, and the
-# manoeuvres of military satellites in the sample's last days.
+# manoeuvres of military and earth-resources satellites in the sample's last days.
 SAMPLE = src/orbitwatch/io/bundled/sample
 demo: $(STAMP)
 	$(OW) ingest --sample || test $$? -eq 1
@@ -33,7 +33,7 @@ demo: $(STAMP)
 	@echo "ground-track map: out/seoul-overflights.png"
 	$(OW) diff $(SAMPLE)/2026-05-24 $(SAMPLE)/2026-05-25
 	$(OW) launch-estimate 69180 --top 3
-	$(OW) manoeuvres --group military --since 2026-05-26
+	$(OW) manoeuvres --group military --group resource --since 2026-05-26
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks

@@ -228,10 +228,8 @@ def star_polygons(draw: st.DrawFn) -> list[list[float]]:
     angles = np.sort(
         draw(st.lists(st.floats(0, 2 * math.pi - 1e-3), min_size=count, max_size=count, unique=True))
     )
-    if (
-        np.min(np.diff(np.append(angles, angles[0] + 2 * math.pi))) < 1e-2
-        or np.max(np.diff(angles)) >= math.pi
-    ):
+    gaps = np.diff(np.append(angles, angles[0] + 2 * math.pi))  # including the gap through 0
+    if np.min(gaps) < 1e-2 or np.max(gaps) >= math.pi:
         angles = np.linspace(0.0, 2 * math.pi, count, endpoint=False)
     ring = [
         [centre_lon + r * math.cos(a), centre_lat + r * math.sin(a)]
