@@ -12,7 +12,7 @@ from typing import Annotated
 import typer
 
 from orbitwatch import __version__
-from orbitwatch.cli import catalog, changes, ingest, launches, manoeuvres, overflights, places
+from orbitwatch.cli import catalog, changes, ingest, launches, manoeuvres, od, overflights, places
 from orbitwatch.cli.exports import export_command
 from orbitwatch.cli.output import fail
 from orbitwatch.errors import OrbitwatchError
@@ -75,6 +75,9 @@ app.command(name="maneuvers", help="The same as manoeuvres.")(manoeuvres.manoeuv
 app.command(name="history")(manoeuvres.history_command)
 app.command(name="launch-estimate")(launches.launch_estimate_command)
 app.command(name="prelaunch")(launches.prelaunch_command)
+app.command(name="od")(od.od_command)
+app.command(name="correlate")(od.correlate_command)
+app.command(name="ascent")(od.ascent_command)
 app.add_typer(places.sites_app, name="sites")
 app.add_typer(places.regions_app, name="regions")
 
