@@ -12,7 +12,7 @@ from typing import Annotated
 import typer
 
 from orbitwatch import __version__
-from orbitwatch.cli import catalog, changes, ingest, launches, manoeuvres, od, overflights, places
+from orbitwatch.cli import catalog, changes, ingest, launches, manoeuvres, od, overflights, places, serve
 from orbitwatch.cli.exports import export_command
 from orbitwatch.cli.output import fail
 from orbitwatch.errors import OrbitwatchError
@@ -80,6 +80,8 @@ app.command(name="correlate")(od.correlate_command)
 app.command(name="ascent")(od.ascent_command)
 app.add_typer(places.sites_app, name="sites")
 app.add_typer(places.regions_app, name="regions")
+app.command(name="serve")(serve.serve_command)
+app.add_typer(serve.token_app, name="token")
 
 
 def run() -> None:

@@ -11,7 +11,17 @@ from orbitwatch.errors import StoreError
 from orbitwatch.io.gazetteer import load_region
 from orbitwatch.io.store import CatalogStore
 from orbitwatch.io.store.engine import open_engine, parse_url
-from orbitwatch.io.store.tables import event_objects, events, regions, schema_version, sites
+from orbitwatch.io.store.tables import (
+    alert_deliveries,
+    alerts,
+    api_tokens,
+    event_objects,
+    events,
+    regions,
+    schema_version,
+    sites,
+    watch_lists,
+)
 
 SEOUL = Site("Seoul", 37.5665, 126.978, 38.0, "https://en.wikipedia.org/wiki/Seoul")
 SOHAE = Site("Sohae", 39.66, 124.705, 0.0, "https://en.wikipedia.org/wiki/Sohae_Satellite_Launching_Station")
@@ -106,8 +116,11 @@ def test_the_tables_are_created_with_their_unique_name_keys(store: CatalogStore,
 
 
 def _downgrade_to_version_1(engine: Engine) -> None:
-    """Make the database what orbitwatch at schema version 1 left: no sites, no regions, no events."""
+    """Make the database what orbitwatch at schema version 1 left: no sites, no regions, no events, no
+    tokens, watch lists or alerts."""
     with engine.begin() as connection:
+        for table in (alert_deliveries, alerts, watch_lists, api_tokens):
+            table.drop(connection)
         event_objects.drop(connection)
         events.drop(connection)
         regions.drop(connection)
@@ -121,7 +134,10 @@ def test_a_version_1_database_is_upgraded_and_keeps_its_catalog(store_url: str, 
         store.ingest_elements(
             synthetic_result([1, 2, 3], T0, seed=7), sha256=sha("v1"), retrieved_utc=T0, ingested_utc=T0
         )
-    untouched = ("sites", "regions", "schema_version", "events", "event_objects")
+    untouched = (
+        "sites", "regions", "schema_version", "events", "event_objects",
+        "api_tokens", "watch_lists", "alerts", "alert_deliveries",
+    )  # fmt: skip
     before = {name: value for name, value in snapshot(store_url).items() if name not in untouched}
     _downgrade_to_version_1(engine)
 
@@ -137,6 +153,7 @@ def test_a_version_1_database_is_upgraded_and_keeps_its_catalog(store_url: str, 
         (1, "created at version 1"),
         (2, "sites and regions"),
         (3, "events"),
+        (4, "api tokens, watch lists and alerts"),
     ]
     after = snapshot(store_url)
     assert all(after[name] == value for name, value in before.items())

@@ -44,9 +44,17 @@ def _add_events(connection: Connection) -> None:
     tables.event_objects.create(connection)
 
 
+def _add_access_and_alerts(connection: Connection) -> None:
+    """Version 4: ``api_tokens``, ``watch_lists``, ``alerts`` and ``alert_deliveries`` (kept as they were
+    at version 4)."""
+    for table in (tables.api_tokens, tables.watch_lists, tables.alerts, tables.alert_deliveries):
+        table.create(connection)
+
+
 UPGRADES: Final[tuple[Upgrade, ...]] = (
     Upgrade(2, "sites and regions", _add_sites_and_regions),
     Upgrade(3, "events", _add_events),
+    Upgrade(4, "api tokens, watch lists and alerts", _add_access_and_alerts),
 )
 
 

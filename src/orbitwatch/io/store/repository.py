@@ -22,8 +22,9 @@ from orbitwatch.core.elements.model import ElementSet
 from orbitwatch.core.elements.result import ReadResult, Refusal
 from orbitwatch.core.elements.satcat import ObjectMetadata
 from orbitwatch.core.targets import Region, Site
+from orbitwatch.io.store import access, places, queries, rows, tables
+from orbitwatch.io.store import alerts as stored_alerts
 from orbitwatch.io.store import events as stored_events
-from orbitwatch.io.store import places, queries, rows, tables
 from orbitwatch.io.store.engine import (
     WRITE_OPTION,
     database_errors,
@@ -393,6 +394,104 @@ class CatalogStore:
         """Delete the region of that name; True when there was one."""
         with self._transaction(f"deleting the region {name!r}", write=True) as connection:
             return places.remove(connection, tables.regions, name)
+
+    # API tokens, watch lists and alerts (schema version 4): thin calls into access.py and alerts.py.
+
+    def add_token(self, name: str, sha256_hex: str, *, created_utc: datetime) -> access.StoredToken:
+        """Store a token by the SHA-256 (hex) of its text; the token as stored."""
+        with self._transaction(f"storing the token {name!r}", write=True) as connection:
+            return access.add_token(connection, name, sha256_hex, created_utc)
+
+    def tokens(self) -> list[access.StoredToken]:
+        """Every token (revoked ones too), oldest first."""
+        with self._transaction("reading the tokens", write=False) as connection:
+            return access.tokens(connection)
+
+    def active_token_hashes(self) -> list[str]:
+        """The SHA-256 (hex) of every token not revoked."""
+        with self._transaction("reading the tokens", write=False) as connection:
+            return access.active_token_hashes(connection)
+
+    def revoke_tokens(self, ids: Sequence[int], *, revoked_utc: datetime) -> int:
+        """Revoke these tokens (those not revoked yet); how many were."""
+        with self._transaction("revoking tokens", write=True) as connection:
+            return access.revoke_tokens(connection, ids, revoked_utc)
+
+    def add_watch_list(
+        self,
+        name: str,
+        selections: Sequence[Mapping[str, Any]],
+        *,
+        created_utc: datetime,
+        replace: bool = False,
+    ) -> None:
+        """Store a watch list (its selections as JSON); one of the same name is a StoreError, unless
+        ``replace``."""
+        row = access.watch_list_row(name, selections, created_utc)
+        with self._transaction(f"storing the watch list {name!r}", write=True) as connection:
+            access.add_watch_list(connection, row, replace=replace)
+
+    def watch_lists(self) -> list[access.StoredWatchList]:
+        """Every watch list, by name."""
+        with self._transaction("reading the watch lists", write=False) as connection:
+            return access.every_watch_list(connection)
+
+    def watch_list(self, name: str) -> access.StoredWatchList | None:
+        """The watch list of that name (ignoring case and separators), None when there is none."""
+        with self._transaction(f"reading the watch list {name!r}", write=False) as connection:
+            return access.find_watch_list(connection, name)
+
+    def delete_watch_list(self, name: str) -> bool:
+        """Delete the watch list of that name; True when there was one."""
+        with self._transaction(f"deleting the watch list {name!r}", write=True) as connection:
+            return access.remove_watch_list(connection, name)
+
+    def record_alert(
+        self,
+        *,
+        kind: str,
+        dedupe_key: str,
+        title: str,
+        payload: Mapping[str, Any],
+        norad_ids: Sequence[int] = (),
+        created_utc: datetime,
+        channels: Sequence[str] = (),
+    ) -> stored_alerts.StoredAlert | None:
+        """Store an alert with a pending delivery per channel; None (nothing written) when an alert of the
+        same ``dedupe_key`` is stored already."""
+        row = stored_alerts.alert_row(kind, dedupe_key, title, payload, norad_ids, created_utc)
+        with self._transaction(f"storing the alert {dedupe_key!r}", write=True) as connection:
+            return stored_alerts.add_alert(connection, row, channels)
+
+    def alerts(self, selected: stored_alerts.AlertFilter | None = None) -> list[stored_alerts.StoredAlert]:
+        """The stored alerts of a filter, newest first."""
+        query = stored_alerts.select_alerts(selected or stored_alerts.AlertFilter())
+        with self._transaction("reading alerts", write=False) as connection:
+            return [stored_alerts.stored_alert(row) for row in connection.execute(query).mappings()]
+
+    def alert(self, alert_id: int) -> stored_alerts.StoredAlert | None:
+        """The alert of that id, None when there is none."""
+        with self._transaction(f"reading the alert {alert_id}", write=False) as connection:
+            return stored_alerts.find_alert(connection, alert_id)
+
+    def alert_deliveries(self, alert_ids: Sequence[int]) -> list[stored_alerts.AlertDelivery]:
+        """The deliveries of these alerts, by alert and channel."""
+        with self._transaction("reading alert deliveries", write=False) as connection:
+            return stored_alerts.deliveries_of(connection, alert_ids)
+
+    def pending_deliveries(self, channel: str, *, limit: int = 100) -> list[stored_alerts.AlertDelivery]:
+        """The pending deliveries of a channel, oldest alert first."""
+        with self._transaction(f"reading pending {channel} deliveries", write=False) as connection:
+            return stored_alerts.pending_deliveries(connection, channel, limit)
+
+    def mark_delivery(
+        self, alert_id: int, channel: str, *, status: str, error: str = "", updated_utc: datetime
+    ) -> bool:
+        """Record a delivery attempt's outcome (status, error); True when there was such a delivery."""
+        with self._transaction(
+            f"marking the {channel} delivery of alert {alert_id}", write=True
+        ) as connection:
+            return stored_alerts.mark_delivery(connection, alert_id, channel, status, error, updated_utc)
 
 
 def _ingests_of(connection: Connection, digest: str) -> dict[str, int]:

@@ -16,7 +16,13 @@ Units and representations:
 - events (schema version 3) are catalog changes and manoeuvres (:class:`orbitwatch.core.changes.ChangeEvent`):
   ``details`` is their figures as JSON, ``fingerprint`` the SHA-256 of what identifies the event (kind,
   objects, launch and bracketing epochs), unique, so the same data never gives an event twice;
-  ``event_objects`` indexes them by catalog number.
+  ``event_objects`` indexes them by catalog number;
+- API tokens, watch lists and alerts (schema version 4): ``api_tokens.sha256`` is the SHA-256 (hex) of a
+  bearer token, never the token itself; ``revoked_utc`` is NULL while the token is valid. A watch list's
+  ``selection`` is a JSON list of selections (the objects of any of them), its ``name_key`` folded like a
+  site's. An alert's ``dedupe_key`` is unique (the same finding never alerts twice), ``payload`` is JSON
+  and ``norad_ids`` its catalog numbers as text, ``,N1,N2,`` (empty when none); ``alert_deliveries``
+  keeps one row per alert and channel, ``status`` one of pending, delivered, failed.
 
 This module is the schema at the newest version (:data:`orbitwatch.io.store.migrations.SCHEMA_VERSION`);
 a fresh database is created from it, an older one is brought to it by the migration steps.
@@ -196,4 +202,52 @@ event_objects = Table(
     Column("norad_id", BigInteger, primary_key=True, autoincrement=False),
     Column("seq", Integer, nullable=False),
     Index("ix_event_objects_norad", "norad_id"),
+)
+
+api_tokens = Table(
+    "api_tokens",
+    metadata,
+    Column("id", _ID, primary_key=True, autoincrement=True),
+    Column("name", Text, nullable=False),
+    Column("sha256", String(64), nullable=False),
+    Column("created_utc", DateTime, nullable=False),
+    Column("revoked_utc", DateTime, nullable=True),
+    UniqueConstraint("sha256", name="uq_api_tokens_sha256"),
+)
+
+watch_lists = Table(
+    "watch_lists",
+    metadata,
+    Column("id", _ID, primary_key=True, autoincrement=True),
+    Column("name", Text, nullable=False),
+    Column("name_key", Text, nullable=False),
+    Column("selection", Text, nullable=False),
+    Column("created_utc", DateTime, nullable=False),
+    UniqueConstraint("name_key", name="uq_watch_lists_name_key"),
+)
+
+alerts = Table(
+    "alerts",
+    metadata,
+    Column("id", _ID, primary_key=True, autoincrement=True),
+    Column("kind", Text, nullable=False),
+    Column("dedupe_key", Text, nullable=False),
+    Column("created_utc", DateTime, nullable=False),
+    Column("title", Text, nullable=False),
+    Column("payload", Text, nullable=False),
+    Column("norad_ids", Text, nullable=False),
+    UniqueConstraint("dedupe_key", name="uq_alerts_dedupe_key"),
+    Index("ix_alerts_created", "created_utc"),
+)
+
+alert_deliveries = Table(
+    "alert_deliveries",
+    metadata,
+    Column("alert_id", _ID, ForeignKey("alerts.id"), primary_key=True),
+    Column("channel", Text, primary_key=True),
+    Column("status", Text, nullable=False),
+    Column("attempts", Integer, nullable=False),
+    Column("last_error", Text, nullable=False),
+    Column("updated_utc", DateTime, nullable=False),
+    Index("ix_alert_deliveries_status", "status", "channel"),
 )

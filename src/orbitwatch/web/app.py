@@ -1,0 +1,63 @@
+"""The application factory: the store opened once for the process, the routers, the handlers, the limits."""
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from orbitwatch import __version__
+from orbitwatch.services.catalog import open_store
+from orbitwatch.web import problems
+from orbitwatch.web.compute import Computations
+from orbitwatch.web.limits import MAX_JSON_BYTES, UPLOAD_PATHS, BodyLimit, ComputeSlots
+from orbitwatch.web.routers import alerts, events, ingest, objects, overflights, places, system, watchlists
+from orbitwatch.web.settings import Settings
+
+DESCRIPTION = """\
+The orbitwatch REST API: the catalog's objects and element history, passes, imaging opportunities and
+revisit for sites and regions, catalog events, stored sites, regions and watch lists, alerts, and ingest
+by upload. Every request that writes needs `Authorization: Bearer TOKEN`; reads too when the server runs
+with `--read-access token`. Errors are RFC 9457 problem documents (`application/problem+json`). The bounds
+of one request are at `/limits`.
+"""
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """The API for ``settings`` (by default from the environment); the store is opened when it starts."""
+    chosen = settings if settings is not None else Settings.from_environment()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        store = open_store(chosen.db_url)
+        app.state.store = store
+        try:
+            yield
+        finally:
+            store.close()
+
+    app = FastAPI(
+        title="orbitwatch",
+        version=__version__,
+        description=DESCRIPTION,
+        lifespan=lifespan,
+        responses=problems.RESPONSES,
+        docs_url="/docs",
+        redoc_url=None,
+    )
+    app.state.settings = chosen
+    app.state.computations = Computations(ComputeSlots())
+    problems.install(app)
+
+    def limit_for(path: str) -> int:
+        return chosen.max_upload_bytes if path in UPLOAD_PATHS else MAX_JSON_BYTES
+
+    app.add_middleware(BodyLimit, limit_for=limit_for)
+    for module in (system, objects, overflights, events, places, watchlists, alerts, ingest):
+        app.include_router(module.router)
+    return app
+
+
+def app_from_environment() -> FastAPI:
+    """The API configured from the environment (``ORBITWATCH_DB``, ``ORBITWATCH_READ_ACCESS``,
+    ``ORBITWATCH_TOKEN``): for ``uvicorn --factory orbitwatch.web.app:app_from_environment``."""
+    return create_app(Settings.from_environment())
