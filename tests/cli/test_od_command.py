@@ -131,3 +131,24 @@ def test_bad_input_is_one_line(cli, aqua_tdm: Path, tmp_path: Path) -> None:  # 
     assert missing.code == 2
     assert "no such file" in missing.err
     assert cli("od", str(aqua_tdm), "--site", SITE, "--format", "xml").code == 2
+
+
+def test_measurements_are_kept_by_ingest_and_od_reads_them_back(cli, aqua_tdm: Path) -> None:  # type: ignore[no-untyped-def]
+    first = cli("ingest", str(aqua_tdm))
+    again = cli("ingest", str(aqua_tdm))
+    assert first.code == 0, first.err
+    assert "already ingested" in again.out
+
+    from_file = cli("od", str(aqua_tdm), "--site", SITE, "-f", "json")
+    from_store = cli("od", "--since", "2026-05-01", "--until", "2026-06-01", "--site", SITE, "-f", "json")
+    assert from_store.code == 0, from_store.err
+    assert json.loads(from_store.out)["position_km"] == json.loads(from_file.out)["position_km"]
+    nothing = cli("od", "--since", "2030-01-01", "--site", SITE)
+    assert nothing.code == 2
+    assert "no usable measurement" in nothing.err
+
+
+def test_od_without_measurements_is_one_clear_line(cli) -> None:  # type: ignore[no-untyped-def]
+    result = cli("od")
+    assert result.code == 2
+    assert "no measurement file given" in result.err

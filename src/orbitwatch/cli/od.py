@@ -1,5 +1,6 @@
 """``od``, ``correlate`` and ``ascent``: orbit determination, catalog correlation and ascent assessment."""
 
+from datetime import UTC, datetime
 from typing import Annotated, Any
 
 import numpy as np
@@ -7,6 +8,7 @@ import typer
 
 from orbitwatch.cli.output import iso_utc, print_json, print_table, stderr, stdout
 from orbitwatch.cli.selection import GroupOpt, NameOpt, NoradOpt, OwnerOpt, TypeOpt, make_selection
+from orbitwatch.cli.when import parse_instant
 from orbitwatch.core.elements.formats import write_elements
 from orbitwatch.core.od.correlate import Correlation
 from orbitwatch.errors import OrbitwatchError
@@ -24,8 +26,15 @@ from orbitwatch.services.od import (
 )
 
 MeasurementsArg = Annotated[
-    list[str], typer.Argument(help="Measurement files: CCSDS TDM (KVN or XML) or CSV.")
+    list[str] | None,
+    typer.Argument(
+        help="Measurement files: CCSDS TDM (KVN or XML) or CSV (or --since/--until: the store's)."
+    ),
 ]
+SinceOpt = Annotated[
+    str | None, typer.Option("--since", help="Also the stored measurements from this ISO time (ingested).")
+]
+UntilOpt = Annotated[str | None, typer.Option("--until", help="... up to this ISO time.")]
 SiteOpt = Annotated[
     list[str] | None,
     typer.Option(
@@ -35,9 +44,19 @@ SiteOpt = Annotated[
 OD_FORMATS = ("table", "json", "omm", "tle")
 
 
-def _read(ctx: typer.Context, paths: list[str], site: list[str] | None) -> MeasurementSet:
+def _read(
+    ctx: typer.Context,
+    paths: list[str] | None,
+    site: list[str] | None,
+    since: str | None = None,
+    until: str | None = None,
+) -> MeasurementSet:
+    now = datetime.now(UTC)
+    span = None
+    if since is not None or until is not None:
+        span = (parse_instant(since, now) if since else None, parse_instant(until, now) if until else None)
     with open_store(ctx.obj.db_url) as store:
-        data = read_measurements(paths, site or [], store)
+        data = read_measurements(paths or [], site or [], store, stored_between=span)
     for refusal in data.refusals:
         stderr.print(f"refused: {refusal}", markup=False, highlight=False)
     return data
@@ -45,8 +64,10 @@ def _read(ctx: typer.Context, paths: list[str], site: list[str] | None) -> Measu
 
 def od_command(
     ctx: typer.Context,
-    measurements: MeasurementsArg,
+    measurements: MeasurementsArg = None,
     site: SiteOpt = None,
+    since: SinceOpt = None,
+    until: UntilOpt = None,
     initial: Annotated[
         str, typer.Option("--initial", help=f"Initial orbit: {', '.join(INITIAL_METHODS)}.")
     ] = "auto",
@@ -61,7 +82,7 @@ def od_command(
     """Determine an orbit (state and covariance at the first track's epoch) from tracking measurements."""
     if fmt not in OD_FORMATS:
         raise OrbitwatchError(f"--format {fmt!r} is not one of {', '.join(OD_FORMATS)}")
-    data = _read(ctx, measurements, site)
+    data = _read(ctx, measurements, site, since, until)
     result = determine_orbit(
         data, initial=initial, drag=drag, fit_tle=fit_tle or fmt in ("omm", "tle"), norad_id=norad, name=name
     )
@@ -137,7 +158,7 @@ def _od_table(result: OrbitDetermination, payload: dict[str, Any]) -> None:
 
 def correlate_command(
     ctx: typer.Context,
-    measurements: MeasurementsArg,
+    measurements: MeasurementsArg = None,
     site: SiteOpt = None,
     group: GroupOpt = None,
     owner: OwnerOpt = None,
@@ -158,7 +179,7 @@ def correlate_command(
         raise OrbitwatchError(f"--format {fmt!r} is not one of table, json")
     selection = make_selection(group, owner, object_type, name, norad)
     with open_store(ctx.obj.db_url) as store:
-        data = read_measurements(measurements, site or [], store)
+        data = read_measurements(measurements or [], site or [], store)
         result = correlate(data, store, selection, probability=probability, top=top, solve=solve)
     for refusal in data.refusals:
         stderr.print(f"refused: {refusal}", markup=False, highlight=False)
@@ -211,7 +232,7 @@ def correlation_json(result: Correlation) -> dict[str, Any]:
 
 def ascent_command(
     ctx: typer.Context,
-    measurements: MeasurementsArg,
+    measurements: MeasurementsArg = None,
     site: SiteOpt = None,
     window: Annotated[
         float | None, typer.Option("--window", help="Use only the last SECONDS of measurements.")

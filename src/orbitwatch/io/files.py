@@ -19,8 +19,9 @@ from orbitwatch.io.sources.celestrak import CELESTRAK_GROUPS
 MAX_FILE_BYTES: Final = 1 << 30
 """Files larger than this (1 GiB) are refused: no public element catalog comes near it."""
 
-ELEMENT_EXTENSIONS: Final = (".tle", ".txt", ".3le", ".2le", ".kvn", ".xml", ".json", ".csv", ".omm")
-"""File name endings ``read_path`` picks up in a folder (compared without regard to case)."""
+ELEMENT_EXTENSIONS: Final = (".tle", ".txt", ".3le", ".2le", ".kvn", ".xml", ".json", ".csv", ".omm", ".tdm")
+"""File name endings ``read_path`` picks up in a folder (compared without regard to case): element
+files, and tracking-measurement files (``.tdm``; a TDM or measurement CSV may also end ``.xml``, ``.csv``)."""
 
 _GROUPS_BY_LOWER: Final = {group.lower(): group for group in CELESTRAK_GROUPS}
 

@@ -1,4 +1,5 @@
-"""Ingest: bring element sets and SATCAT metadata from files, folders and URLs into the store.
+"""Ingest: bring element sets, SATCAT metadata and tracking measurements (CCSDS TDM, measurement CSV) from
+files, folders and URLs into the store.
 
 Sources give bytes (``orbitwatch.io``), the core reads them (``orbitwatch.core.elements``), the
 store keeps them in one transaction per input. One input that cannot be read at all is reported
@@ -22,6 +23,7 @@ from orbitwatch.core.elements.formats import decode_text, detect_format, read_el
 from orbitwatch.core.elements.model import ElementSet
 from orbitwatch.core.elements.result import ReadResult, Refusal
 from orbitwatch.core.elements.satcat import read_satcat_csv
+from orbitwatch.core.od.readers import MEASUREMENT_FORMATS, measurement_format, read_measurement_file
 from orbitwatch.errors import OrbitwatchError
 from orbitwatch.io.files import Fetched, read_path
 from orbitwatch.io.sources.http import HttpFetcher, fetch_url
@@ -106,9 +108,16 @@ def ingest_fetched(
         return IngestOutcome(item.source, fmt or "", chosen_group, None, "no GP data at the provider")
     try:
         text = decode_text(item.data, item.source)
-        chosen = fmt or detect_format(text, item.source)
+        chosen = fmt or measurement_format(text) or detect_format(text, item.source)
         report = (lambda done, total: progress(item.source, done, total)) if progress else None
-        if chosen == "satcat-csv":
+        if chosen in MEASUREMENT_FORMATS:
+            summary = store.ingest_measurements(
+                read_measurement_file(text, item.source),
+                sha256=item.sha256,
+                retrieved_utc=item.retrieved_utc,
+                ingested_utc=now_utc,
+            )
+        elif chosen == "satcat-csv":
             summary = store.ingest_metadata(
                 read_satcat_csv(text, item.source),
                 sha256=item.sha256,

@@ -12,6 +12,7 @@ Orbit determination is the pure pipeline of :mod:`orbitwatch.core.od.pipeline` (
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 import numpy as np
@@ -27,7 +28,6 @@ from orbitwatch.core.od.correlate import (
     correlate_track,
 )
 from orbitwatch.core.od.measurements import Measurement, Station
-from orbitwatch.core.od.measurements_csv import read_measurements_csv
 from orbitwatch.core.od.pipeline import (
     DEFAULT_FITTED_NORAD_ID,
     INITIAL_METHODS,
@@ -43,10 +43,11 @@ __all__ = [
     "correlate",
     "determine_orbit",
 ]
-from orbitwatch.core.od.tdm import read_tdm
+from orbitwatch.core.od.readers import read_measurement_file
 from orbitwatch.errors import ObservationError, OrbitwatchError
 from orbitwatch.io.files import read_path
 from orbitwatch.io.store import CatalogStore
+from orbitwatch.io.store.observations import MeasurementFilter
 from orbitwatch.services.catalog import Selection, selected_elements
 from orbitwatch.services.targets import resolve_sites
 
@@ -64,25 +65,21 @@ class MeasurementSet:
 
 
 def _parse(data: bytes, source: str) -> tuple[list[Measurement], list[Refusal]]:
-    head = data[:4096].decode("utf-8-sig", errors="replace").lstrip()
-    if head.startswith("<") or head.upper().startswith("CCSDS_TDM_VERS"):
-        result = read_tdm(data, source)
-    elif "TIME_UTC" in head.split("\n", 1)[0].upper():
-        result = read_measurements_csv(data, source)
-    else:
-        raise ObservationError(
-            f"{source}: not a measurement file (expected a CCSDS TDM in KVN or XML, or a CSV whose header "
-            "starts TIME_UTC,KIND,STATION)"
-        )
+    result = read_measurement_file(data, source)
     return list(result.records), list(result.refusals)
 
 
 def read_measurements(
-    paths: Sequence[str], site_specs: Sequence[str] = (), store: CatalogStore | None = None
+    paths: Sequence[str],
+    site_specs: Sequence[str] = (),
+    store: CatalogStore | None = None,
+    *,
+    stored_between: tuple[datetime | None, datetime | None] | None = None,
 ) -> MeasurementSet:
-    """Measurements of the files (TDM or CSV), with their stations resolved (module docstring)."""
-    if not paths:
-        raise OrbitwatchError("no measurement file given")
+    """Measurements of the files (TDM or CSV), and with ``stored_between`` (since, until; either open)
+    those the store keeps in that span, with their stations resolved (module docstring)."""
+    if not paths and stored_between is None:
+        raise OrbitwatchError("no measurement file given (or --since/--until for stored measurements)")
     measurements: list[Measurement] = []
     refusals: list[Refusal] = []
     sources: list[str] = []
@@ -92,13 +89,19 @@ def read_measurements(
             measurements.extend(records)
             refusals.extend(refused)
             sources.append(item.source)
+    if stored_between is not None and store is not None:
+        since, until = stored_between
+        stored = store.measurements(MeasurementFilter(since_utc=since, until_utc=until))
+        measurements.extend(stored)
+        sources.append(f"the store ({len(stored)} measurements)")
     if not measurements:
         why = (
             f"; first refusal: {refusals[0].source} line {refusals[0].line}: {refusals[0].reason}"
             if refusals
             else ""
         )
-        raise ObservationError(f"no usable measurement in {', '.join(paths)}{why}")
+        raise ObservationError(f"no usable measurement in {', '.join(paths or sources)}{why}")
+    measurements = list({(m.time_utc, m.kind, m.station, m.values): m for m in measurements}.values())
     given = {site.name: site for site in resolve_sites(site_specs, store)}
     stations: dict[str, Station] = {}
     for name in sorted({m.station for m in measurements if m.station}):

@@ -11,17 +11,8 @@ from orbitwatch.errors import StoreError
 from orbitwatch.io.gazetteer import load_region
 from orbitwatch.io.store import CatalogStore
 from orbitwatch.io.store.engine import open_engine, parse_url
-from orbitwatch.io.store.tables import (
-    alert_deliveries,
-    alerts,
-    api_tokens,
-    event_objects,
-    events,
-    regions,
-    schema_version,
-    sites,
-    watch_lists,
-)
+from orbitwatch.io.store.migrations import UPGRADES
+from orbitwatch.io.store.tables import metadata, regions, schema_version, sites
 
 SEOUL = Site("Seoul", 37.5665, 126.978, 38.0, "https://en.wikipedia.org/wiki/Seoul")
 SOHAE = Site("Sohae", 39.66, 124.705, 0.0, "https://en.wikipedia.org/wiki/Sohae_Satellite_Launching_Station")
@@ -115,16 +106,22 @@ def test_the_tables_are_created_with_their_unique_name_keys(store: CatalogStore,
             assert [u["column_names"] for u in unique] == [["name_key"]]
 
 
+VERSION_1_TABLES = (
+    "schema_version",
+    "ingests",
+    "ingest_refusals",
+    "objects",
+    "element_sets",
+    "group_memberships",
+)
+
+
 def _downgrade_to_version_1(engine: Engine) -> None:
-    """Make the database what orbitwatch at schema version 1 left: no sites, no regions, no events, no
-    tokens, watch lists or alerts."""
+    """Make the database what orbitwatch at schema version 1 left: only the version 1 tables."""
     with engine.begin() as connection:
-        for table in (alert_deliveries, alerts, watch_lists, api_tokens):
-            table.drop(connection)
-        event_objects.drop(connection)
-        events.drop(connection)
-        regions.drop(connection)
-        sites.drop(connection)
+        for table in reversed(metadata.sorted_tables):
+            if table.name not in VERSION_1_TABLES:
+                table.drop(connection)
         connection.execute(delete(schema_version))
         connection.execute(insert(schema_version).values(version=1, description="created at version 1"))
 
@@ -134,11 +131,7 @@ def test_a_version_1_database_is_upgraded_and_keeps_its_catalog(store_url: str, 
         store.ingest_elements(
             synthetic_result([1, 2, 3], T0, seed=7), sha256=sha("v1"), retrieved_utc=T0, ingested_utc=T0
         )
-    untouched = (
-        "sites", "regions", "schema_version", "events", "event_objects",
-        "api_tokens", "watch_lists", "alerts", "alert_deliveries",
-    )  # fmt: skip
-    before = {name: value for name, value in snapshot(store_url).items() if name not in untouched}
+    before = {name: value for name, value in snapshot(store_url).items() if name in VERSION_1_TABLES[1:]}
     _downgrade_to_version_1(engine)
 
     with CatalogStore.open(store_url) as store:
@@ -151,9 +144,7 @@ def test_a_version_1_database_is_upgraded_and_keeps_its_catalog(store_url: str, 
         assert {"sites", "regions"} <= set(inspect(connection).get_table_names())
     assert sorted(tuple(row) for row in stamped) == [
         (1, "created at version 1"),
-        (2, "sites and regions"),
-        (3, "events"),
-        (4, "api tokens, watch lists and alerts"),
+        *((step.version, step.description) for step in UPGRADES),
     ]
     after = snapshot(store_url)
     assert all(after[name] == value for name, value in before.items())

@@ -51,10 +51,16 @@ def _add_access_and_alerts(connection: Connection) -> None:
         table.create(connection)
 
 
+def _add_measurements(connection: Connection) -> None:
+    """Version 5: the ``measurements`` table (kept as it was at version 5)."""
+    tables.measurements.create(connection)
+
+
 UPGRADES: Final[tuple[Upgrade, ...]] = (
     Upgrade(2, "sites and regions", _add_sites_and_regions),
     Upgrade(3, "events", _add_events),
     Upgrade(4, "api tokens, watch lists and alerts", _add_access_and_alerts),
+    Upgrade(5, "measurements", _add_measurements),
 )
 
 

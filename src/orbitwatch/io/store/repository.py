@@ -21,8 +21,9 @@ from orbitwatch.core.changes import ChangeEvent
 from orbitwatch.core.elements.model import ElementSet
 from orbitwatch.core.elements.result import ReadResult, Refusal
 from orbitwatch.core.elements.satcat import ObjectMetadata
+from orbitwatch.core.od.measurements import Measurement
 from orbitwatch.core.targets import Region, Site
-from orbitwatch.io.store import access, places, queries, rows, tables
+from orbitwatch.io.store import access, observations, places, queries, rows, tables
 from orbitwatch.io.store import alerts as stored_alerts
 from orbitwatch.io.store import events as stored_events
 from orbitwatch.io.store.engine import (
@@ -36,6 +37,7 @@ from orbitwatch.io.store.engine import (
 )
 from orbitwatch.io.store.events import EventFilter, StoredEvent
 from orbitwatch.io.store.migrations import SCHEMA_VERSION, migrate, stored_version
+from orbitwatch.io.store.observations import MeasurementFilter
 from orbitwatch.io.store.tables import element_sets, group_memberships, ingest_refusals, ingests, objects
 
 CHUNK_ROWS: Final = 2000
@@ -49,7 +51,8 @@ _SATCAT_COLUMNS: Final = tuple(
 @dataclass(frozen=True, slots=True)
 class IngestSummary:
     """What one ingest did. ``ingest_id`` is None and ``duplicate_of`` the earlier ingest's id when
-    the same input (SHA-256) had already been ingested under the same group, and nothing was written."""
+    the same input (SHA-256) had already been ingested under the same group, and nothing was written.
+    ``new_element_sets`` counts the new records: element sets, or measurements for a measurement file."""
 
     ingest_id: int | None
     source: str
@@ -219,6 +222,35 @@ class CatalogStore:
             metadata_rows = [rows.metadata_row(meta, ingest_id) for meta in by_id.values()]
             _execute_chunked(connection, _upsert_objects(connection), metadata_rows, progress)
             return _finish(connection, result, ingest_id)
+
+    def ingest_measurements(
+        self,
+        result: ReadResult[Measurement],
+        *,
+        sha256: str,
+        retrieved_utc: datetime,
+        ingested_utc: datetime,
+    ) -> IngestSummary:
+        """Store a reader's tracking measurements and refusals as one recorded ingest (one transaction);
+        measurements already stored (same time, kind, station and values) are not stored again."""
+        digest = rows.check_sha256(sha256)
+        observations.check_measurements(result)
+        with self._transaction(f"ingesting measurements from {result.source}", write=True) as connection:
+            earlier = _ingests_of(connection, digest)
+            if "" in earlier:
+                return _duplicate(result, earlier[""])
+            ingest_id = _add_ingest(connection, result, digest, "", retrieved_utc, ingested_utc, earlier)
+            new_rows = [observations.measurement_row(m, ingest_id) for m in result.records]
+            _execute_chunked(
+                connection, _insert(connection, tables.measurements).on_conflict_do_nothing(), new_rows
+            )
+            return _finish(connection, result, ingest_id)
+
+    def measurements(self, selected: MeasurementFilter | None = None) -> list[Measurement]:
+        """The stored measurements of a filter, by time."""
+        query = observations.select_measurements(selected or MeasurementFilter())
+        with self._transaction("reading measurements", write=False) as connection:
+            return [observations.measurement_from_row(row) for row in connection.execute(query).mappings()]
 
     def latest_elements(
         self,
@@ -629,6 +661,7 @@ def _execute_chunked(
 def _finish(connection: Connection, result: ReadResult[Any], ingest_id: int) -> IngestSummary:
     """Count what the ingest added, record the counts in its row, and summarise it."""
     new_sets = _count(connection, select(func.count()).where(element_sets.c.ingest_id == ingest_id))
+    new_sets += _count(connection, select(func.count()).where(tables.measurements.c.ingest_id == ingest_id))
     new_objects = _count(connection, select(func.count()).where(objects.c.first_ingest_id == ingest_id))
     connection.execute(
         update(ingests)

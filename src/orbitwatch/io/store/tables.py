@@ -22,7 +22,11 @@ Units and representations:
   ``selection`` is a JSON list of selections (the objects of any of them), its ``name_key`` folded like a
   site's. An alert's ``dedupe_key`` is unique (the same finding never alerts twice), ``payload`` is JSON
   and ``norad_ids`` its catalog numbers as text, ``,N1,N2,`` (empty when none); ``alert_deliveries``
-  keeps one row per alert and channel, ``status`` one of pending, delivered, failed.
+  keeps one row per alert and channel, ``status`` one of pending, delivered, failed;
+- measurements (schema version 5) are tracking measurements (``core.od.measurements.Measurement``),
+  values and standard deviations as JSON lists in the units of their kind; each came with an ingest (its
+  file: ``tdm-kvn``, ``tdm-xml`` or ``measurements-csv``); ``fingerprint`` (time, kind, station,
+  values) is unique, so overlapping files add nothing.
 
 This module is the schema at the newest version (:data:`orbitwatch.io.store.migrations.SCHEMA_VERSION`);
 a fresh database is created from it, an older one is brought to it by the migration steps.
@@ -250,4 +254,20 @@ alert_deliveries = Table(
     Column("last_error", Text, nullable=False),
     Column("updated_utc", DateTime, nullable=False),
     Index("ix_alert_deliveries_status", "status", "channel"),
+)
+
+measurements = Table(
+    "measurements",
+    metadata,
+    Column("id", _ID, primary_key=True, autoincrement=True),
+    Column("ingest_id", _ID, ForeignKey("ingests.id"), nullable=False, index=True),
+    Column("time_utc", DateTime, nullable=False),
+    Column("kind", Text, nullable=False),
+    Column("station", Text, nullable=False),
+    Column("values", Text, nullable=False),
+    Column("sigmas", Text, nullable=False),
+    Column("source", Text, nullable=False),
+    Column("fingerprint", String(64), nullable=False),
+    UniqueConstraint("fingerprint", name="uq_measurements_fingerprint"),
+    Index("ix_measurements_time", "time_utc"),
 )
