@@ -15,6 +15,7 @@ from orbitwatch import __version__
 from orbitwatch.cli import catalog, changes, ingest, launches, manoeuvres, od, overflights, places, serve
 from orbitwatch.cli.exports import export_command
 from orbitwatch.cli.output import fail
+from orbitwatch.cli.watch import watch_command
 from orbitwatch.errors import OrbitwatchError
 
 EXIT_ERROR = 2
@@ -82,6 +83,7 @@ app.add_typer(places.sites_app, name="sites")
 app.add_typer(places.regions_app, name="regions")
 app.command(name="serve")(serve.serve_command)
 app.add_typer(serve.token_app, name="token")
+app.command(name="watch")(watch_command)
 
 
 def run() -> None:

@@ -5,6 +5,7 @@ store keeps only its SHA-256. The server logs requests without their headers, so
 """
 
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -12,6 +13,7 @@ import typer
 from orbitwatch.cli.output import iso_utc, print_table, stderr
 from orbitwatch.services.catalog import open_store
 from orbitwatch.services.tokens import create_token, list_tokens, revoke_tokens
+from orbitwatch.services.watch_config import load_watch_config
 
 token_app = typer.Typer(help="Bearer tokens of the REST API (stored hashed).", no_args_is_help=True)
 
@@ -40,6 +42,10 @@ def serve_command(
         bool, typer.Option("--access-log/--no-access-log", help="Log each request.")
     ] = True,
     log_level: Annotated[str, typer.Option("--log-level", help="debug, info, warning or error.")] = "info",
+    watch_config: Annotated[
+        Path | None,
+        typer.Option("--watch-config", help="Run the watch loop of this configuration too (docs/watch.md)."),
+    ] = None,
 ) -> None:
     """Run the REST API (OpenAPI at /docs) until interrupted."""
     import uvicorn  # the server and FastAPI only for this command
@@ -48,6 +54,7 @@ def serve_command(
 
     url = db if db is not None else ctx.obj.db_url
     settings = Settings.from_environment(url, read_access, int(max_upload_mib * 1024 * 1024))
+    watch = load_watch_config(watch_config) if watch_config is not None else None
     with open_store(settings.db_url) as store:  # create or migrate it now: errors the CLI's way
         where, tokens = store.url, [t for t in list_tokens(store) if t.revoked_utc is None]
     if settings.env_token is None and not tokens:
@@ -61,8 +68,10 @@ def serve_command(
         f"reads: {settings.read_access}",
         highlight=False,
     )
+    if watch is not None:
+        stderr.print(f"watch loop {watch.name} every {watch.interval_s / 60:g} min", highlight=False)
     uvicorn.run(
-        create_app(settings),
+        create_app(settings, watch),
         host=host,
         port=port,
         log_level=log_level.lower(),

@@ -1,5 +1,6 @@
 """The application factory: the store opened once for the process, the routers, the handlers, the limits."""
 
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -7,10 +8,24 @@ from fastapi import FastAPI
 
 from orbitwatch import __version__
 from orbitwatch.services.catalog import open_store
+from orbitwatch.services.watch import run_watch
+from orbitwatch.services.watch_config import WatchConfig
 from orbitwatch.web import problems
 from orbitwatch.web.compute import Computations
 from orbitwatch.web.limits import MAX_JSON_BYTES, UPLOAD_PATHS, BodyLimit, ComputeSlots
-from orbitwatch.web.routers import alerts, events, ingest, objects, overflights, places, system, watchlists
+from orbitwatch.web.routers import (
+    alerts,
+    dashboard,
+    events,
+    exports,
+    ingest,
+    objects,
+    overflights,
+    places,
+    system,
+    watchlists,
+)
+from orbitwatch.web.routers import map as world_map
 from orbitwatch.web.settings import Settings
 
 DESCRIPTION = """\
@@ -22,17 +37,25 @@ of one request are at `/limits`.
 """
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
-    """The API for ``settings`` (by default from the environment); the store is opened when it starts."""
+def create_app(settings: Settings | None = None, watch: WatchConfig | None = None) -> FastAPI:
+    """The API for ``settings`` (by default from the environment); the store is opened when it starts.
+    With ``watch``, the watch loop runs in a background thread of the server, on a store of its own."""
     chosen = settings if settings is not None else Settings.from_environment()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         store = open_store(chosen.db_url)
         app.state.store = store
+        stop, loop = threading.Event(), None
+        if watch is not None:
+            loop = threading.Thread(target=_watch_loop, args=(chosen, watch, stop), name="watch", daemon=True)
+            loop.start()
         try:
             yield
         finally:
+            stop.set()
+            if loop is not None:
+                loop.join(timeout=30)
             store.close()
 
     app = FastAPI(
@@ -52,9 +75,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return chosen.max_upload_bytes if path in UPLOAD_PATHS else MAX_JSON_BYTES
 
     app.add_middleware(BodyLimit, limit_for=limit_for)
-    for module in (system, objects, overflights, events, places, watchlists, alerts, ingest):
+    for module in (system, objects, overflights, events, places, watchlists, alerts, ingest, world_map):
         app.include_router(module.router)
+    app.include_router(exports.router)
+    dashboard.install(app)
     return app
+
+
+def _watch_loop(settings: Settings, watch: WatchConfig, stop: threading.Event) -> None:
+    with open_store(settings.db_url) as store:
+        run_watch(store, watch, stop=stop)
 
 
 def app_from_environment() -> FastAPI:

@@ -1,9 +1,9 @@
 """Heavy computations (passes, imaging opportunities) in a child process with a memory and a time bound.
 
-The services' searches hold their working arrays in memory at once, and what they need is not well
-predicted by the request: one geostationary satellite over a region for a day can take gigabytes. So each
-computation runs in a process forked from a clean fork server (modules preloaded, no threads), limited to
-``MAX_COMPUTATION_BYTES`` of address space more than it started with, and killed after
+The searches bound their working memory by chunks (well under 1 GB for the sample over a region for a
+week), but their time is not well predicted by the request: the whole sample over a region for a day takes
+minutes. So each computation runs in a process forked from a clean fork server (modules preloaded, no
+threads), limited to ``MAX_COMPUTATION_BYTES`` of address space more than it started with, and killed after
 ``MAX_COMPUTATION_S``; either gives the client a 422 problem naming the bound, and the server is unharmed.
 At most ``MAX_CONCURRENT_COMPUTATIONS`` run at once (the others wait for a slot).
 """

@@ -19,6 +19,22 @@ Method, per satellite and ground point:
    golden-section search. An opportunity shorter than a sample step (one that grazes the edge of the
    field of regard) may be missed.
 
+The samples of step 2 are evaluated only where they can matter, and a bounded number at a time; the
+result is the same as evaluating every one (the same runs, brackets and minima, so the same
+opportunities). A window is first sampled every :data:`SAMPLES_PER_STEP`-th sample (about once per grid
+step), then its gaps are narrowed (strides :data:`COARSE_STRIDES`) only where their samples could
+differ from their ends. On the Hermite curves each g is Lipschitz: on a grid interval of length h the
+curve's speed is at most S = (|c1| + 2 |c2| + 3 |c3|) / h and its radius at least R = (|r0| + |r1| - S h)
+/ 2, so the off-nadir angle turns at most S / R + S / rho rad/s and the elevation at most S / rho (rho =
+R minus the largest target radius), and the Sun's elevation at most the Sun track's speed over its
+distance; L is the largest. A gap whose end values satisfy g_a + g_b > L (t_b - t_a) (both in) or
+-(g_a + g_b) > L (t_b - t_a) (both out) holds samples of that sign only; a gap inside a run whose
+bound (a_a + a_b - L' (t_b - t_a)) / 2 on the off-nadir angle exceeds the run's smallest sampled angle
+holds no smaller one (both with 1e-5 deg for rounding). A GEO satellite over a region all day then
+costs a few hundred samples per boundary point instead of 7,200. Windows are taken in chunks of at
+most :data:`SAMPLES_PER_CHUNK` samples, and edges and minima are refined over all runs at once
+(evaluated in slices), so memory is bounded by the chunk, not by windows times targets.
+
 A **region** counts as seen when any part of it is in the field of regard with the constraints met.
 Its boundary is densified (points at most ``boundary_spacing_km`` apart along every ring) and every
 point searched as a site; a footprint that overlaps the region either holds a boundary point or lies
@@ -30,7 +46,7 @@ Tolerance: a footprint can overlap the region between two boundary points by at 
 """
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -77,7 +93,13 @@ TimeFunction = Callable[[IntArray | None, FloatArray], FloatArray]
 SAMPLES_PER_STEP = 50
 BOUNDARY_SPACING_KM = 2.0
 EDGE_TOLERANCE_S = 0.05
+SAMPLES_PER_CHUNK = 400_000
+"""Samples of candidate windows evaluated at once (a window longer than this is taken alone); also the
+slice size of every refinement: about 150 MB of working arrays."""
+COARSE_STRIDES = (SAMPLES_PER_STEP, 10, 1)
+"""Strides (in samples) of the first sampling of a window and of each narrowing of its gaps; ends at 1."""
 _MIN_SAMPLE_STEP_S = 1.0
+_ROUNDING_DEG = 1e-5
 
 
 @dataclass(frozen=True, slots=True)
@@ -228,6 +250,11 @@ class _Intervals:
         )
 
     @classmethod
+    def empty(cls) -> "_Intervals":
+        none_i, none_f, none_b = np.zeros(0, np.int64), np.zeros(0), np.zeros(0, np.bool_)
+        return cls(none_i, none_i, none_f, none_f, none_b, none_b, none_f, none_f, np.zeros((3, 0)))
+
+    @classmethod
     def concatenate(cls, parts: list["_Intervals"]) -> "_Intervals":
         return cls(
             np.concatenate([p.satellite for p in parts]),
@@ -243,31 +270,120 @@ class _Intervals:
 
 
 @dataclass(frozen=True, slots=True, eq=False)
-class _Samples:
-    """Instants sampled in windows: offset, the window's sampling step, window, block satellite, ground
-    point, states (3, P) there."""
+class _Plan:
+    """Windows with their sampling: window w has ``count[w]`` samples, sample i at
+    min(start + i step, end) (offsets, s), both ends included."""
 
-    t_s: FloatArray
+    windows: Windows
+    start_s: FloatArray
+    end_s: FloatArray
     step_s: FloatArray
-    window: IntArray
-    satellite: IntArray
-    point: IntArray
-    r_km: FloatArray
-    v_km_s: FloatArray
+    count: IntArray
 
-    def runs(self, ok: BoolArray) -> tuple[IntArray, IntArray]:
-        """First and last sample of every run of ``ok`` within a window."""
+    @classmethod
+    def of(cls, windows: Windows, offsets_s: FloatArray) -> "_Plan":
+        """Every grid step / SAMPLES_PER_STEP (at least 1 s) over each window's grid span."""
+        start, end = offsets_s[windows.first], offsets_s[windows.last]
+        spans = np.maximum(windows.last - windows.first, 1)
+        step = np.maximum((end - start) / spans / SAMPLES_PER_STEP, _MIN_SAMPLE_STEP_S)
+        count = np.ceil((end - start) / step).astype(np.int64) + 1
+        return cls(windows, start, end, step, count)
+
+    def chunks(self, budget: int) -> Iterator["_Plan"]:
+        """Consecutive windows of at most ``budget`` samples in all (a longer window alone), in order."""
+        total = np.cumsum(self.count)
+        begin = 0
+        while begin < self.count.size:
+            base = int(total[begin - 1]) if begin else 0
+            stop = max(int(np.searchsorted(total, base + budget, side="right")), begin + 1)
+            part = slice(begin, stop)
+            w = self.windows
+            yield _Plan(
+                Windows(w.point[part], w.satellite[part], w.first[part], w.last[part]),
+                self.start_s[part],
+                self.end_s[part],
+                self.step_s[part],
+                self.count[part],
+            )
+            begin = stop
+
+    def t_at(self, window: IntArray, index: IntArray) -> FloatArray:
+        """Offsets (s) of samples ``index`` of windows ``window``."""
+        result: FloatArray = np.minimum(
+            self.start_s[window] + index * self.step_s[window], self.end_s[window]
+        )
+        return result
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class _Evaluated:
+    """Samples evaluated in a chunk, in order of window then sample index: offset (s), the composite
+    condition g and the off-nadir angle (deg)."""
+
+    window: IntArray
+    index: IntArray
+    t_s: FloatArray
+    g_deg: FloatArray
+    off_nadir_deg: FloatArray
+
+    def merged(self, other: "_Evaluated") -> "_Evaluated":
+        """Both sets of samples, in order (they never share a sample)."""
+        window = np.concatenate([self.window, other.window])
+        index = np.concatenate([self.index, other.index])
+        order = np.lexsort((index, window))
+        return _Evaluated(
+            window[order],
+            index[order],
+            np.concatenate([self.t_s, other.t_s])[order],
+            np.concatenate([self.g_deg, other.g_deg])[order],
+            np.concatenate([self.off_nadir_deg, other.off_nadir_deg])[order],
+        )
+
+    def gaps(self) -> IntArray:
+        """Positions a whose next sample a + 1 is in the same window but not the next sample index."""
+        same = self.window[1:] == self.window[:-1]
+        return np.flatnonzero(same & (self.index[1:] - self.index[:-1] > 1)).astype(np.int64)
+
+    def runs(self) -> tuple[IntArray, IntArray]:
+        """First and last position of every run of g >= 0 within a window."""
+        ok = self.g_deg >= 0.0
         same = self.window[1:] == self.window[:-1]
         begins = ok & ~np.concatenate([[False], ok[:-1] & same])
         ends = ok & ~np.concatenate([ok[1:] & same, [False]])
-        return np.flatnonzero(begins), np.flatnonzero(ends)
+        return np.flatnonzero(begins).astype(np.int64), np.flatnonzero(ends).astype(np.int64)
 
-    def neighbour(self, at: IntArray, step: int) -> IntArray:
-        """The sample before (step -1) or after (+1) each of ``at`` in the same window, -1 when none."""
+    def outer_t(self, at: IntArray, step: int) -> FloatArray:
+        """Offset of the sample before (step -1) or after (+1) each of ``at`` in its window; NaN if none."""
         other = at + step
         valid = (other >= 0) & (other < self.t_s.size)
         valid[valid] &= self.window[other[valid]] == self.window[at[valid]]
-        return np.where(valid, other, -1)
+        return np.where(valid, self.t_s[np.clip(other, 0, max(self.t_s.size - 1, 0))], np.nan)
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class _Runs:
+    """Runs of samples at which the condition holds, one row per run: block satellite, ground point,
+    offsets (s) of the first and last samples and of the samples just outside them (NaN where the run
+    reaches its window's end: clipped), of the sample of the smallest off-nadir angle, and the
+    window's sampling step (s)."""
+
+    satellite: IntArray
+    point: IntArray
+    first_s: FloatArray
+    before_s: FloatArray
+    last_s: FloatArray
+    after_s: FloatArray
+    lowest_s: FloatArray
+    step_s: FloatArray
+
+    @classmethod
+    def concatenate(cls, parts: list["_Runs"]) -> "_Runs":
+        return cls(*(np.concatenate([getattr(p, name) for p in parts]) for name in cls.__slots__))
+
+    @classmethod
+    def empty(cls) -> "_Runs":
+        none_i, none_f = np.zeros(0, np.int64), np.zeros(0)
+        return cls(none_i, none_i, none_f, none_f, none_f, none_f, none_f, none_f)
 
 
 def find_opportunities(
@@ -278,13 +394,17 @@ def find_opportunities(
     boundary_spacing_km: float = BOUNDARY_SPACING_KM,
     element_epochs_utc: Sequence[datetime] | None = None,
     sun: SunTrack | None = None,
+    max_samples: int = SAMPLES_PER_CHUNK,
 ) -> OpportunitySearch:
     """Every window in which each satellite of ``states`` can image each target under ``sensor``.
 
     ``states`` on the grids of :func:`~orbitwatch.core.events.passes.plan_pass_grids` (or finer);
     satellites with SGP4 errors are skipped and reported. ``element_epochs_utc`` (one per row) adds the
-    element age at the best instant. Results for a satellite do not depend on the others.
+    element age at the best instant. Results for a satellite do not depend on the others, nor on
+    ``max_samples``, the number of window samples held at once (memory: about 400 bytes each).
     """
+    if max_samples < 1:
+        raise ValueError(f"max_samples must be at least 1, got {max_samples}")
     if not targets:
         raise ValueError("no targets given: at least one site or region is needed")
     if element_epochs_utc is not None and len(element_epochs_utc) != states.count:
@@ -298,8 +418,9 @@ def find_opportunities(
     check_grid_steps(states, rows)
     track = sun or SunTrack.over(states.times.t0_utc, float(offsets[0]), float(offsets[-1]))
     field = _Field.of(states, rows, _Targets.of(targets, boundary_spacing_km), sensor, track)
-    parts = [field.point_intervals()]
-    parts += [field.interior_intervals(i, region) for i, region in enumerate(field.targets.regions) if region]
+    regions = enumerate(field.targets.regions)
+    parts = [field.point_intervals(max_samples)]
+    parts += [field.interior_intervals(i, region, max_samples) for i, region in regions if region]
     found = _Intervals.concatenate(parts)
     opportunities = field.opportunities(_merged(found), element_epochs_utc) if found.start_s.size else ()
     return OpportunitySearch(opportunities, skipped)
@@ -362,116 +483,208 @@ class _Field:
         )
         return curves.state(None, t_s)
 
-    def sample(self, windows: Windows) -> _Samples:
-        """The windows sampled every grid step / SAMPLES_PER_STEP (at least 1 s), both ends included."""
-        offsets = self.offsets_s
-        start, end = offsets[windows.first], offsets[windows.last]
-        spans = np.maximum(windows.last - windows.first, 1)
-        step = np.maximum((end - start) / spans / SAMPLES_PER_STEP, _MIN_SAMPLE_STEP_S)
-        count = np.ceil((end - start) / step).astype(np.int64) + 1
-        index, window = expand_ranges(np.zeros(windows.size, dtype=np.int64), count - 1)
-        t = np.minimum(start[window] + index * step[window], end[window])
-        satellite = windows.satellite[window]
-        r, v = self.states_at(satellite, t)
-        return _Samples(t, step[window], window, satellite, windows.point[window], r, v)
-
     def condition(self, satellite: IntArray, point: IntArray) -> TimeFunction:
-        """The sensor's composite condition (deg) as a function of time for fixed (satellite, point) pairs."""
+        """The sensor's composite condition (deg) as a function of time for fixed (satellite, point) pairs,
+        evaluated in slices of :data:`SAMPLES_PER_CHUNK`."""
         detector = self.sensor.detector()
 
         def g(index: IntArray | None, t_s: FloatArray) -> FloatArray:
-            r, v = self.states_at(satellite, t_s)
-            return detector.g(Sample(t_s, r, v, point, self.targets.points, self.sun.position(t_s)))
+            def part(k: slice) -> FloatArray:
+                r, v = self.states_at(satellite[k], t_s[k])
+                sun = self.sun.position(t_s[k])
+                return detector.g(Sample(t_s[k], r, v, point[k], self.targets.points, sun))
+
+            return _sliced(part, t_s.size)
 
         return g
 
-    def point_intervals(self) -> _Intervals:
+    def evaluate(self, plan: _Plan, window: IntArray, index: IntArray) -> _Evaluated:
+        """The composite condition and the off-nadir angle at samples ``index`` of windows ``window``."""
+        t = plan.t_at(window, index)
+        r, v = self.states_at(plan.windows.satellite[window], t)
+        sample = Sample(t, r, v, plan.windows.point[window], self.targets.points, self.sun.position(t))
+        return _Evaluated(window, index, t, self.sensor.detector().g(sample), off_nadir_deg(sample))
+
+    def rates(self, plan: _Plan) -> tuple[FloatArray, FloatArray]:
+        """Per window, bounds (deg/s) on how fast the composite condition and the off-nadir angle change on
+        its Hermite curves (module docstring); infinite where a curve may come within 1 km of a target."""
+        offsets = self.offsets_s
+        m = offsets.size
+        r = self.r_km.reshape(3, self.rows.size, m)
+        v = self.v_km_s.reshape(3, self.rows.size, m)
+        length = np.diff(offsets)
+        m0, m1 = v[:, :, :-1] * length, v[:, :, 1:] * length
+        chord = r[:, :, 1:] - r[:, :, :-1]
+        c2, c3 = 3.0 * chord - 2.0 * m0 - m1, -2.0 * chord + m0 + m1
+        del chord
+        norm = np.sqrt(np.einsum("inm,inm->nm", m0, m0))
+        norm += 2.0 * np.sqrt(np.einsum("inm,inm->nm", c2, c2)) + 3.0 * np.sqrt(
+            np.einsum("inm,inm->nm", c3, c3)
+        )
+        del m0, m1, c2, c3
+        radius = np.sqrt(np.einsum("inm,inm->nm", r, r))
+        speed = norm / length
+        lowest = 0.5 * (radius[:, :-1] + radius[:, 1:] - norm)
+        site_radius = float(norm3(self.targets.points.r_km).max())
+        with np.errstate(divide="ignore", invalid="ignore"):
+            turn = np.where(
+                lowest - site_radius > 1.0, speed / lowest + speed / (lowest - site_radius), np.inf
+            )
+        w = plan.windows
+        curves = np.append(np.degrees(turn).ravel(), 0.0)
+        edges = np.stack([w.satellite * (m - 1) + w.first, w.satellite * (m - 1) + w.last], axis=1).ravel()
+        off_nadir_rate = np.maximum.reduceat(curves, edges)[::2] if edges.size else np.zeros(0)
+        if self.sensor.min_sun_elevation_deg is None:
+            return off_nadir_rate, off_nadir_rate
+        return np.maximum(off_nadir_rate, self._sun_rate_deg_s()), off_nadir_rate
+
+    def _sun_rate_deg_s(self) -> float:
+        """A bound (deg/s) on the rate of the Sun's elevation at any target, on the Sun's track."""
+        sun = self.sun.sun_itrs_km
+        speed = norm3(np.diff(sun, axis=1)) / np.diff(self.sun.offsets_s)
+        distance = 0.99 * float(norm3(sun).min()) - float(norm3(self.targets.points.r_km).max())
+        return math.degrees(float(speed.max()) / distance)
+
+    def point_runs(self, plan: _Plan) -> _Runs:
+        """The runs of the condition in a chunk of windows, with the sample of the smallest off-nadir angle
+        of each; the same as sampling every window densely (module docstring), evaluated sparsely."""
+        rate_g, rate_on = self.rates(plan)
+        n_first = (plan.count - 1 + COARSE_STRIDES[0] - 1) // COARSE_STRIDES[0] + 1
+        k, window = expand_ranges(np.zeros(plan.count.size, dtype=np.int64), n_first - 1)
+        done = self.evaluate(plan, window, np.minimum(k * COARSE_STRIDES[0], plan.count[window] - 1))
+
+        def one_sign(s: _Evaluated, a: IntArray) -> BoolArray:
+            g_a, g_b = s.g_deg[a], s.g_deg[a + 1]
+            drop = rate_g[s.window[a]] * (s.t_s[a + 1] - s.t_s[a]) + 2.0 * _ROUNDING_DEG
+            inside = (g_a >= 0.0) & (g_b >= 0.0) & (g_a + g_b > drop)
+            result: BoolArray = inside | ((g_a < 0.0) & (g_b < 0.0) & (-(g_a + g_b) > drop))
+            return result
+
+        def no_lower(s: _Evaluated, a: IntArray) -> BoolArray:
+            first, last = s.runs()
+            lowest = np.full(s.t_s.size, np.inf)
+            if first.size:
+                members, run = expand_ranges(first, last)
+                lowest[members] = np.minimum.reduceat(
+                    np.where(s.g_deg >= 0.0, s.off_nadir_deg, np.inf), first
+                )[run]
+            drop = rate_on[s.window[a]] * (s.t_s[a + 1] - s.t_s[a])
+            bound = 0.5 * (s.off_nadir_deg[a] + s.off_nadir_deg[a + 1] - drop)
+            result: BoolArray = (s.g_deg[a] < 0.0) | (bound > lowest[a] + _ROUNDING_DEG)
+            return result
+
+        for settled in (one_sign, no_lower):
+            for stride in COARSE_STRIDES[1:]:
+                gaps = done.gaps()
+                gaps = gaps[~settled(done, gaps)]
+                if gaps.size == 0:
+                    continue
+                count = (done.index[gaps + 1] - done.index[gaps] - 1) // stride
+                k, gap = expand_ranges(np.ones(gaps.size, dtype=np.int64), count)
+                index = done.index[gaps[gap]] + k * stride
+                done = done.merged(self.evaluate(plan, done.window[gaps[gap]], index))
+        return self._runs_of(plan, done)
+
+    def _runs_of(self, plan: _Plan, s: _Evaluated) -> _Runs:
+        first, last = s.runs()
+        members, run = expand_ranges(first, last)
+        order = np.lexsort((s.off_nadir_deg[members], run))
+        lowest = members[order[np.flatnonzero(np.diff(run[order], prepend=-1) != 0)]]
+        window = s.window[first]
+        return _Runs(
+            plan.windows.satellite[window],
+            plan.windows.point[window],
+            s.t_s[first],
+            s.outer_t(first, -1),
+            s.t_s[last],
+            s.outer_t(last, 1),
+            s.t_s[lowest],
+            plan.step_s[window],
+        )
+
+    def point_intervals(self, max_samples: int) -> _Intervals:
         """Opportunity intervals of every satellite and ground point."""
         points = self.targets.points
-        samples = self.sample(self.screen(points.unit_itrs, self.field_of_regard))
-        sample = Sample(
-            samples.t_s, samples.r_km, samples.v_km_s, samples.point, points, self.sun.position(samples.t_s)
-        )
-        first, last = samples.runs(self.sensor.detector().g(sample) >= 0.0)
-        start, start_clipped = self._edge(samples, first, rising=True)
-        end, end_clipped = self._edge(samples, last, rising=False)
-        best, off_nadir = self._best(samples, first, last, off_nadir_deg(sample), start, end)
-        point = samples.point[first]
+        plan = _Plan.of(self.screen(points.unit_itrs, self.field_of_regard), self.offsets_s)
+        parts = [self.point_runs(chunk) for chunk in plan.chunks(max_samples)]
+        runs = _Runs.concatenate(parts) if parts else _Runs.empty()
+        start, start_clipped = self._edge(runs, rising=True)
+        end, end_clipped = self._edge(runs, rising=False)
+        best, off_nadir = self._best(runs, start, end)
         return _Intervals(
-            samples.satellite[first],
-            self.targets.owner[point],
+            runs.satellite,
+            self.targets.owner[runs.point],
             start,
             end,
             start_clipped,
             end_clipped,
             best,
             off_nadir,
-            points.position(point),
+            points.position(runs.point),
         )
 
-    def _edge(self, samples: _Samples, at: IntArray, *, rising: bool) -> tuple[FloatArray, BoolArray]:
-        """The run ends ``at`` refined against their outer neighbours; clipped where there is none."""
-        outer = samples.neighbour(at, -1 if rising else 1)
-        clipped = outer < 0
-        t = samples.t_s[at].copy()
+    def _edge(self, runs: _Runs, *, rising: bool) -> tuple[FloatArray, BoolArray]:
+        """The run ends refined against the samples just outside them; clipped where there is none."""
+        inner_s, outer_s = (runs.first_s, runs.before_s) if rising else (runs.last_s, runs.after_s)
+        clipped = np.isnan(outer_s)
+        t = inner_s.copy()
         refine = np.flatnonzero(~clipped)
-        inner, other = at[refine], outer[refine]
-        g = self.condition(samples.satellite[inner], samples.point[inner])
-        lo, hi = (
-            (samples.t_s[other], samples.t_s[inner]) if rising else (samples.t_s[inner], samples.t_s[other])
-        )
+        g = self.condition(runs.satellite[refine], runs.point[refine])
+        inner, other = inner_s[refine], outer_s[refine]
+        lo, hi = (other, inner) if rising else (inner, other)
         t[refine] = bisect_crossings(g, lo, hi, np.full(refine.size, rising), tolerance_s=EDGE_TOLERANCE_S)
         return t, clipped
 
-    def _best(
-        self,
-        samples: _Samples,
-        first: IntArray,
-        last: IntArray,
-        off_nadir: FloatArray,
-        start: FloatArray,
-        end: FloatArray,
-    ) -> tuple[FloatArray, FloatArray]:
+    def _best(self, runs: _Runs, start: FloatArray, end: FloatArray) -> tuple[FloatArray, FloatArray]:
         """The instant of the smallest off-nadir angle in each run, and that angle."""
-        members, run = expand_ranges(first, last)
-        order = np.lexsort((off_nadir[members], run))
-        lowest = members[order[np.flatnonzero(np.diff(run[order], prepend=-1) != 0)]]
-        target_km = self.targets.points.position(samples.point[lowest])
-        satellite = samples.satellite[lowest]
+        target_km = self.targets.points.position(runs.point)
 
         def h(index: IntArray | None, t_s: FloatArray) -> FloatArray:
-            return off_nadir_from(self.states_at(satellite, t_s)[0], target_km)
+            def part(k: slice) -> FloatArray:
+                return off_nadir_from(self.states_at(runs.satellite[k], t_s[k])[0], target_km[:, k])
 
-        lo = np.maximum(samples.t_s[lowest] - samples.step_s[lowest], start)
-        hi = np.maximum(np.minimum(samples.t_s[lowest] + samples.step_s[lowest], end), lo)
+            return _sliced(part, t_s.size)
+
+        lo = np.maximum(runs.lowest_s - runs.step_s, start)
+        hi = np.maximum(np.minimum(runs.lowest_s + runs.step_s, end), lo)
         best = golden_minimum(h, lo, hi, tolerance_s=EDGE_TOLERANCE_S)
         return best, h(None, best)
 
-    def interior_intervals(self, index: int, region: Region) -> _Intervals:
+    def interior_intervals(self, index: int, region: Region, max_samples: int) -> _Intervals:
         """Intervals in which the nadir is inside the region (and the Sun limit holds there), resolved to a
         sample step; the best point is the nadir (off-nadir 0)."""
         points = self.targets.points
         unit = points.unit_itrs[self.targets.owner == index]
         center = unit.mean(axis=0) / np.linalg.norm(unit.mean(axis=0))
         reach = float(np.arccos(np.clip(unit @ center, -1.0, 1.0)).max())
-        samples = self.sample(self.screen(center[None, :], lambda radius: np.full_like(radius, reach)))
-        lat, lon, _ = geodetic_from_itrs(samples.r_km.T)
+        windows = self.screen(center[None, :], lambda radius: np.full_like(radius, reach))
+        plan = _Plan.of(windows, self.offsets_s)
+        parts = [self._interior_chunk(index, region, chunk) for chunk in plan.chunks(max_samples)]
+        return _Intervals.concatenate(parts) if parts else _Intervals.empty()
+
+    def _interior_chunk(self, index: int, region: Region, plan: _Plan) -> _Intervals:
+        """The interior intervals of a chunk of windows, every sample evaluated."""
+        sample_index, window = expand_ranges(np.zeros(plan.count.size, dtype=np.int64), plan.count - 1)
+        t = plan.t_at(window, sample_index)
+        r, _ = self.states_at(plan.windows.satellite[window], t)
+        lat, lon, _ = geodetic_from_itrs(r.T)
         inside = contains(region, lat, lon)
         nadir = np.moveaxis(itrs_from_geodetic(lat, lon, 0.0), -1, 0)
         if self.sensor.min_sun_elevation_deg is not None and lat.size:
             nadir_points = GroundPoints.from_sites(SiteArray.from_geodetic(lat, lon, 0.0))
-            sun_el = sun_elevation_at_deg(self.sun.position(samples.t_s), nadir_points, np.arange(lat.size))
+            sun_el = sun_elevation_at_deg(self.sun.position(t), nadir_points, np.arange(lat.size))
             inside &= sun_el >= self.sensor.min_sun_elevation_deg
-        first, last = samples.runs(inside)
+        s = _Evaluated(window, sample_index, t, np.where(inside, 0.0, -1.0), np.zeros(t.size))
+        first, last = s.runs()
         middle = (first + last) // 2
         return _Intervals(
-            samples.satellite[first],
+            plan.windows.satellite[window[first]],
             np.full(first.size, index, dtype=np.int64),
-            samples.t_s[first],
-            samples.t_s[last],
-            samples.neighbour(first, -1) < 0,
-            samples.neighbour(last, 1) < 0,
-            samples.t_s[middle],
+            t[first],
+            t[last],
+            np.isnan(s.outer_t(first, -1)),
+            np.isnan(s.outer_t(last, 1)),
+            t[middle],
             np.zeros(first.size),
             nadir[:, middle],
         )
@@ -510,6 +723,14 @@ class _Field:
             )
             for p in order
         )
+
+
+def _sliced(part: Callable[[slice], FloatArray], size: int) -> FloatArray:
+    """``part`` evaluated on consecutive slices of at most :data:`SAMPLES_PER_CHUNK` of ``size`` items,
+    joined (elementwise functions: the same as one call, in bounded memory)."""
+    if size <= SAMPLES_PER_CHUNK:
+        return part(slice(None))
+    return np.concatenate([part(slice(k, k + SAMPLES_PER_CHUNK)) for k in range(0, size, SAMPLES_PER_CHUNK)])
 
 
 def _merged(intervals: _Intervals) -> _Intervals:

@@ -3,6 +3,8 @@
 An alert is identified by its ``dedupe_key``: recording an alert whose key is already stored changes
 nothing, so a watch loop that sees the same finding again never alerts twice. Each alert has one delivery
 row per channel (``pending`` until a deliverer marks it ``delivered`` or ``failed``, counting attempts).
+A deliverer marks a delivery ``in_flight`` (one more attempt) before it sends, in its own transaction, so a
+delivery found ``in_flight`` after a crash is one whose outcome is unknown: it is sent again.
 Catalog numbers are kept as ``,N1,N2,`` text so that "alerts about object N" is one LIKE on a bound value.
 """
 
@@ -19,7 +21,9 @@ from orbitwatch.io.store.queries import ids_in
 from orbitwatch.io.store.rows import aware_utc, naive_utc
 from orbitwatch.io.store.tables import alert_deliveries, alerts
 
-DELIVERY_STATUSES: Final = ("pending", "delivered", "failed")
+DELIVERY_STATUSES: Final = ("pending", "in_flight", "delivered", "failed")
+UNFINISHED_STATUSES: Final = ("pending", "in_flight")
+"""The statuses of a delivery still to be sent: never tried, or tried with an outcome not recorded."""
 MAX_PAGE: Final = 10_000
 
 
@@ -163,6 +167,49 @@ def mark_delivery(
         .values(
             status=status, attempts=d.c.attempts + 1, last_error=error, updated_utc=naive_utc(updated_utc)
         )
+    )
+    return bool(result.rowcount)
+
+
+def unfinished_deliveries(connection: Connection, channel: str, limit: int) -> list[AlertDelivery]:
+    """The deliveries of a channel still to be sent (pending or in flight), oldest alert first."""
+    d = alert_deliveries
+    query = (
+        select(d)
+        .where(d.c.channel == channel, d.c.status.in_(list(UNFINISHED_STATUSES)))
+        .order_by(d.c.alert_id)
+        .limit(min(limit, MAX_PAGE))
+    )
+    return [_delivery(row) for row in connection.execute(query).mappings()]
+
+
+def begin_attempt(connection: Connection, alert_id: int, channel: str, updated_utc: datetime) -> int | None:
+    """Mark an unfinished delivery ``in_flight`` with one more attempt; the attempt's number, or None when
+    the delivery is finished (delivered or failed) or there is none."""
+    d = alert_deliveries
+    mine = (d.c.alert_id == int(alert_id), d.c.channel == channel)
+    result = connection.execute(
+        update(d)
+        .where(*mine, d.c.status.in_(list(UNFINISHED_STATUSES)))
+        .values(status="in_flight", attempts=d.c.attempts + 1, updated_utc=naive_utc(updated_utc))
+    )
+    if not result.rowcount:
+        return None
+    return int(connection.execute(select(d.c.attempts).where(*mine)).scalar_one())
+
+
+def end_attempt(
+    connection: Connection, alert_id: int, channel: str, status: str, error: str, updated_utc: datetime
+) -> bool:
+    """Record the outcome of the attempt in flight (``delivered``, ``failed``, or ``in_flight`` with the
+    error of an attempt to be repeated) without counting another; True when the delivery was in flight."""
+    if status not in DELIVERY_STATUSES:
+        raise StoreError(f"delivery status {status!r} is not one of {', '.join(DELIVERY_STATUSES)}")
+    d = alert_deliveries
+    result = connection.execute(
+        update(d)
+        .where(d.c.alert_id == int(alert_id), d.c.channel == channel, d.c.status == "in_flight")
+        .values(status=status, last_error=error, updated_utc=naive_utc(updated_utc))
     )
     return bool(result.rowcount)
 

@@ -56,11 +56,17 @@ def _add_measurements(connection: Connection) -> None:
     tables.measurements.create(connection)
 
 
+def _add_watch_state(connection: Connection) -> None:
+    """Version 6: the ``watch_state`` table of the watch loop (kept as it was at version 6)."""
+    tables.watch_state.create(connection)
+
+
 UPGRADES: Final[tuple[Upgrade, ...]] = (
     Upgrade(2, "sites and regions", _add_sites_and_regions),
     Upgrade(3, "events", _add_events),
     Upgrade(4, "api tokens, watch lists and alerts", _add_access_and_alerts),
     Upgrade(5, "measurements", _add_measurements),
+    Upgrade(6, "watch loop state", _add_watch_state),
 )
 
 

@@ -24,15 +24,20 @@ def ids_in(column: ColumnElement[int], norad_ids: Sequence[int]) -> ColumnElemen
     return column.in_(bindparam(None, values, type_=BigInteger(), expanding=True, literal_execute=True))
 
 
-def current_memberships(known_at_utc: datetime | None = None) -> Subquery:
+def current_memberships(
+    known_at_utc: datetime | None = None, through_ingest_id: int | None = None
+) -> Subquery:
     """(group_name, norad_id) of every object in every group, by the newest ingest of each group
-    (of those retrieved at or before ``known_at_utc``, naive UTC, when given)."""
+    (of those retrieved at or before ``known_at_utc``, naive UTC, when given; of those written up to
+    the ingest ``through_ingest_id``, when given)."""
     rank = func.row_number().over(
         partition_by=ingests.c.group_name, order_by=(ingests.c.retrieved_utc.desc(), ingests.c.id.desc())
     )
     grouped = select(ingests.c.id, rank.label("rank")).where(ingests.c.group_name != "")
     if known_at_utc is not None:
         grouped = grouped.where(ingests.c.retrieved_utc <= known_at_utc)
+    if through_ingest_id is not None:
+        grouped = grouped.where(ingests.c.id <= through_ingest_id)
     ranked = grouped.subquery()
     return (
         select(group_memberships.c.group_name, group_memberships.c.norad_id)
@@ -53,10 +58,12 @@ def latest_elements(
     norad_ids: Sequence[int] | None,
     groups: Sequence[str],
     known_at_utc: datetime | None = None,
+    through_ingest_id: int | None = None,
 ) -> Select[tuple[object, ...]]:
     """The newest element set of each object with epoch <= ``at_utc`` (naive UTC), by catalog number.
 
-    With ``known_at_utc``: only element sets that came with an ingest retrieved at or before it.
+    With ``known_at_utc``: only element sets that came with an ingest retrieved at or before it; with
+    ``through_ingest_id``: only those that came with that ingest or an earlier one (by id).
     """
     es = element_sets
     rank = func.row_number().over(
@@ -73,6 +80,8 @@ def latest_elements(
     if known_at_utc is not None:
         known = select(ingests.c.id).where(ingests.c.retrieved_utc <= known_at_utc)
         inner = inner.where(es.c.ingest_id.in_(known))
+    if through_ingest_id is not None:
+        inner = inner.where(es.c.ingest_id <= through_ingest_id)
     ranked = inner.subquery("ranked")
     columns = [column for column in ranked.c if column.name != "rank"]
     return select(*columns).where(ranked.c.rank == 1).order_by(ranked.c.norad_id)
@@ -136,7 +145,10 @@ def _catalog_filters(
     return conditions
 
 
-def memberships_at(known_at_utc: datetime) -> Select[tuple[object, ...]]:
-    """(group_name, norad_id) of the catalog as the store knew it at ``known_at_utc`` (naive UTC)."""
-    at = current_memberships(known_at_utc)
+def memberships_at(
+    known_at_utc: datetime | None, through_ingest_id: int | None = None
+) -> Select[tuple[object, ...]]:
+    """(group_name, norad_id) of the catalog as the store knew it at ``known_at_utc`` (naive UTC), or
+    after the ingest ``through_ingest_id`` was written."""
+    at = current_memberships(known_at_utc, through_ingest_id)
     return select(at.c.group_name, at.c.norad_id).order_by(at.c.group_name, at.c.norad_id)

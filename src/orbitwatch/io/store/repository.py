@@ -23,7 +23,7 @@ from orbitwatch.core.elements.result import ReadResult, Refusal
 from orbitwatch.core.elements.satcat import ObjectMetadata
 from orbitwatch.core.od.measurements import Measurement
 from orbitwatch.core.targets import Region, Site
-from orbitwatch.io.store import access, observations, places, queries, rows, tables
+from orbitwatch.io.store import access, observations, places, queries, rows, tables, watch_state
 from orbitwatch.io.store import alerts as stored_alerts
 from orbitwatch.io.store import events as stored_events
 from orbitwatch.io.store.engine import (
@@ -524,6 +524,63 @@ class CatalogStore:
             f"marking the {channel} delivery of alert {alert_id}", write=True
         ) as connection:
             return stored_alerts.mark_delivery(connection, alert_id, channel, status, error, updated_utc)
+
+    # The watch loop (schema version 6): deliveries in flight, its state, the catalog through an ingest.
+
+    def unfinished_deliveries(self, channel: str, *, limit: int = 100) -> list[stored_alerts.AlertDelivery]:
+        """The deliveries of a channel still to be sent (pending, or in flight when a sender stopped)."""
+        with self._transaction(f"reading unfinished {channel} deliveries", write=False) as connection:
+            return stored_alerts.unfinished_deliveries(connection, channel, limit)
+
+    def begin_delivery_attempt(self, alert_id: int, channel: str, *, updated_utc: datetime) -> int | None:
+        """Mark a delivery in flight with one more attempt (committed before anything is sent); the
+        attempt's number, None when the delivery is finished."""
+        with self._transaction(f"starting the {channel} delivery of alert {alert_id}", write=True) as c:
+            return stored_alerts.begin_attempt(c, alert_id, channel, updated_utc)
+
+    def end_delivery_attempt(
+        self, alert_id: int, channel: str, *, status: str, error: str = "", updated_utc: datetime
+    ) -> bool:
+        """Record the outcome of the attempt in flight; True when the delivery was in flight."""
+        with self._transaction(f"ending the {channel} delivery of alert {alert_id}", write=True) as c:
+            return stored_alerts.end_attempt(c, alert_id, channel, status, error, updated_utc)
+
+    def watch_value(self, name: str) -> Any:
+        """The watch-state value kept under ``name`` (JSON), None when there is none."""
+        with self._transaction(f"reading the watch state {name!r}", write=False) as connection:
+            return watch_state.read_value(connection, name)
+
+    def watch_values(self, prefix: str) -> Mapping[str, Any]:
+        """Every watch-state value whose name starts with ``prefix``."""
+        with self._transaction("reading the watch state", write=False) as connection:
+            return watch_state.values_under(connection, prefix)
+
+    def set_watch_values(self, values: Mapping[str, Any], *, updated_utc: datetime) -> None:
+        """Keep these watch-state values, all in one transaction."""
+        with self._transaction("writing the watch state", write=True) as connection:
+            for name, value in values.items():
+                watch_state.write_value(connection, name, value, updated_utc)
+
+    def latest_ingest_id(self) -> int | None:
+        """The id of the newest ingest written; None for an empty store."""
+        with self._transaction("reading the ingest log", write=False) as connection:
+            return watch_state.latest_ingest_id(connection)
+
+    def latest_event_id(self) -> int:
+        """The id of the newest stored event; 0 when there is none."""
+        with self._transaction("reading the events", write=False) as connection:
+            return watch_state.latest_event_id(connection)
+
+    def events_after(self, event_id: int, *, limit: int = 1000) -> list[StoredEvent]:
+        """The stored events whose id is above ``event_id``, in the order stored."""
+        with self._transaction("reading the events", write=False) as connection:
+            return watch_state.events_after(connection, event_id, limit)
+
+    def state_through(self, ingest_id: int) -> tuple[dict[str, list[ElementSet]], datetime | None]:
+        """The catalog right after the ingest ``ingest_id`` was written, and the newest retrieval time of
+        its group ingests (see :mod:`orbitwatch.io.store.watch_state`)."""
+        with self._transaction(f"reading the catalog through ingest {ingest_id}", write=False) as c:
+            return watch_state.state_through(c, ingest_id)
 
 
 def _ingests_of(connection: Connection, digest: str) -> dict[str, int]:

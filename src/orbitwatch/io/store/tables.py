@@ -22,11 +22,14 @@ Units and representations:
   ``selection`` is a JSON list of selections (the objects of any of them), its ``name_key`` folded like a
   site's. An alert's ``dedupe_key`` is unique (the same finding never alerts twice), ``payload`` is JSON
   and ``norad_ids`` its catalog numbers as text, ``,N1,N2,`` (empty when none); ``alert_deliveries``
-  keeps one row per alert and channel, ``status`` one of pending, delivered, failed;
+  keeps one row per alert and channel, ``status`` one of pending, in_flight, delivered, failed;
 - measurements (schema version 5) are tracking measurements (``core.od.measurements.Measurement``),
   values and standard deviations as JSON lists in the units of their kind; each came with an ingest (its
   file: ``tdm-kvn``, ``tdm-xml`` or ``measurements-csv``); ``fingerprint`` (time, kind, station,
-  values) is unique, so overlapping files add nothing.
+  values) is unique, so overlapping files add nothing;
+- the watch loop's state (schema version 6): ``watch_state`` keeps small JSON values by name (a watch's
+  change-detection cursor, its event high-water mark, each source's health), written in the
+  transaction that makes them true; ``alert_deliveries.status`` may then also be ``in_flight``.
 
 This module is the schema at the newest version (:data:`orbitwatch.io.store.migrations.SCHEMA_VERSION`);
 a fresh database is created from it, an older one is brought to it by the migration steps.
@@ -270,4 +273,12 @@ measurements = Table(
     Column("fingerprint", String(64), nullable=False),
     UniqueConstraint("fingerprint", name="uq_measurements_fingerprint"),
     Index("ix_measurements_time", "time_utc"),
+)
+
+watch_state = Table(
+    "watch_state",
+    metadata,
+    Column("name", Text, primary_key=True),
+    Column("value", Text, nullable=False),
+    Column("updated_utc", DateTime, nullable=False),
 )

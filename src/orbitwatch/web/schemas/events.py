@@ -51,7 +51,7 @@ class DeliveryRecord(BaseModel):
     """The delivery of an alert on one channel."""
 
     channel: str
-    status: str = Field(description="pending, delivered or failed")
+    status: str = Field(description="pending, in_flight, delivered or failed")
     attempts: int
     last_error: str
     updated_utc: datetime
