@@ -142,6 +142,7 @@ def test_no_secret_is_ever_logged_stored_or_written(
     store: CatalogStore, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.DEBUG)
+    caplog.set_level(logging.DEBUG, logger="httpx")  # `orbitwatch watch` in-process set it to WARNING
     celestrak = CelesTrak(tmp_path)  # no snapshots there: every group answers "No GP data found"
     receiver = Receiver(statuses=[500, 200])
     with serving(celestrak, receiver) as base:
