@@ -1,27 +1,30 @@
-"""``od``, ``correlate`` and ``ascent``: orbit determination, catalog correlation and ascent assessment."""
+"""``od``, ``correlate`` and ``ascent``: orbit determination, catalog correlation and ascent assessment.
+
+Their ``--format json`` objects are built by :mod:`orbitwatch.services.od` (the API's jobs return the same).
+"""
 
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
-import numpy as np
 import typer
 
 from orbitwatch.cli.output import iso_utc, print_json, print_table, stderr, stdout
 from orbitwatch.cli.selection import GroupOpt, NameOpt, NoradOpt, OwnerOpt, TypeOpt, make_selection
 from orbitwatch.cli.when import parse_instant
 from orbitwatch.core.elements.formats import write_elements
-from orbitwatch.core.od.correlate import Correlation
 from orbitwatch.errors import OrbitwatchError
 from orbitwatch.services.catalog import open_store
 from orbitwatch.services.od import (
     INITIAL_METHODS,
-    AscentReport,
     MeasurementSet,
     OrbitDetermination,
     ascent,
+    ascent_json,
     correlate,
+    correlation_json,
     determine_orbit,
     fitted_elements,
+    od_json,
     read_measurements,
 )
 
@@ -99,37 +102,6 @@ def od_command(
     _od_table(result, payload)
 
 
-def od_json(result: OrbitDetermination) -> dict[str, Any]:
-    """The ``od --format json`` object."""
-    s = result.solution
-    payload: dict[str, Any] = {
-        "epoch_utc": s.state.epoch_utc,
-        "frame": s.state.frame.upper(),
-        "position_km": list(s.state.r_km),
-        "velocity_km_s": list(s.state.v_km_s),
-        "covariance": np.asarray(s.covariance_gcrs).tolist(),
-        "covariance_units": "km, km/s",
-        "rms_residuals": {kind: list(values) for kind, values in s.rms_by_kind.items()},
-        "rms_residual_units": "deg for angles, km for ranges and positions, km/s for rates",
-        "weighted_rms": s.weighted_rms,
-        "weighted_rms_by_station": dict(s.weighted_rms_by_station),
-        "iterations": s.iterations,
-        "converged": s.converged,
-        "rejected": list(s.rejected),
-        "measurements": len(s.residuals),
-        "tracks": result.tracks,
-        "arc_hours": result.arc_s / 3600.0,
-        "initial_method": result.initial_method,
-        "ballistic_m2_kg": s.ballistic_m2_kg,
-        "ballistic_sigma_m2_kg": s.ballistic_sigma_m2_kg,
-    }
-    if result.element_fit is not None:
-        payload["tle"] = write_elements([result.element_fit.elements], "tle").splitlines()
-        payload["tle_weighted_rms"] = result.element_fit.weighted_rms
-        payload["tle_converged"] = result.element_fit.converged
-    return payload
-
-
 def _od_table(result: OrbitDetermination, payload: dict[str, Any]) -> None:
     s = result.solution
     sigma_r, sigma_v = s.sigma_position_km, s.sigma_velocity_km_s
@@ -200,36 +172,6 @@ def correlate_command(
     )  # fmt: skip
 
 
-def correlation_json(result: Correlation) -> dict[str, Any]:
-    """The ``correlate --format json`` object."""
-    return {
-        "verdict": result.verdict,
-        "norad_id": result.best.norad_id if result.best is not None else None,
-        "gate": {
-            "method": result.gate.method,
-            "probability": result.gate.probability,
-            "degrees_of_freedom": result.gate.degrees_of_freedom,
-            "threshold": result.gate.threshold,
-        },
-        "reference_utc": result.reference_utc,
-        "considered": result.considered,
-        "skipped": [{"norad_id": n, "reason": r} for n, r in result.skipped],
-        "candidates": [
-            {
-                "norad_id": c.norad_id,
-                "name": c.name,
-                "distance_sq": c.distance_sq,
-                "p_value": c.p_value,
-                "angular_rms_deg": c.angular_rms_deg,
-                "position_offset_km": c.position_offset_km,
-                "element_age_days": c.element_age_days,
-                "passes_gate": c.passes_gate,
-            }
-            for c in result.candidates
-        ],
-    }
-
-
 def ascent_command(
     ctx: typer.Context,
     measurements: MeasurementsArg = None,
@@ -293,48 +235,3 @@ def ascent_command(
             ((p.site, iso_utc(p.rise_utc), iso_utc(p.culmination_utc), iso_utc(p.set_utc),
               f"{p.max_elevation_deg:.1f}") for p in a.passes),
         )  # fmt: skip
-
-
-def ascent_json(report: AscentReport) -> dict[str, Any]:
-    """The ``ascent --format json`` object."""
-    a, e = report.assessment, report.estimate
-    payload: dict[str, Any] = {
-        "verdict": a.verdict,
-        "epoch_utc": a.state.epoch_utc,
-        "frame": "GCRS",
-        "position_km": list(a.state.r_km),
-        "velocity_km_s": list(a.state.v_km_s),
-        "covariance": np.asarray(a.covariance_gcrs).tolist(),
-        "perigee_km": a.perigee_alt_km,
-        "apogee_km": a.apogee_alt_km,
-        "inclination_deg": a.inclination_deg,
-        "altitudes_above": "WGS-84 equatorial radius",
-        "min_perigee_km": a.min_perigee_alt_km,
-        "perigee_after_one_rev_km": a.perigee_after_one_rev_alt_km,
-        "ballistic_m2_kg": a.ballistic_m2_kg,
-        "weighted_rms": e.weighted_rms,
-        "measurements_used": e.measurements_used,
-        "thrust_km_s2": None if e.thrust_km_s2 is None else list(e.thrust_km_s2),
-        "impact": None,
-        "passes": [
-            {"site": p.site, "rise_utc": p.rise_utc, "culmination_utc": p.culmination_utc,
-             "set_utc": p.set_utc, "max_elevation_deg": p.max_elevation_deg}
-            for p in a.passes
-        ],
-    }  # fmt: skip
-    if a.impact is not None:
-        i = a.impact
-        payload["impact"] = {
-            "lat_deg": i.lat_deg,
-            "lon_deg": i.lon_deg,
-            "time_utc": i.time_utc,
-            "time_sigma_s": i.time_sigma_s,
-            "ellipse_semi_major_km": i.ellipse_semi_major_km,
-            "ellipse_semi_minor_km": i.ellipse_semi_minor_km,
-            "ellipse_azimuth_deg": i.ellipse_azimuth_deg,
-            "probability": i.probability,
-            "samples": i.samples,
-            "impact_fraction": i.impact_fraction,
-            "with_drag": i.with_drag,
-        }
-    return payload

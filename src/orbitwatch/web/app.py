@@ -19,7 +19,9 @@ from orbitwatch.web.routers import (
     events,
     exports,
     ingest,
+    measurements,
     objects,
+    od,
     overflights,
     places,
     system,
@@ -30,10 +32,10 @@ from orbitwatch.web.settings import Settings
 
 DESCRIPTION = """\
 The orbitwatch REST API: the catalog's objects and element history, passes, imaging opportunities and
-revisit for sites and regions, catalog events, stored sites, regions and watch lists, alerts, and ingest
-by upload. Every request that writes needs `Authorization: Bearer TOKEN`; reads too when the server runs
-with `--read-access token`. Errors are RFC 9457 problem documents (`application/problem+json`). The bounds
-of one request are at `/limits`.
+revisit for sites and regions, catalog events, stored sites, regions and watch lists, alerts, ingest by
+upload, tracking measurements and orbit-determination jobs. Every request that writes needs `Authorization:
+Bearer TOKEN`; reads too when the server runs with `--read-access token`. Errors are RFC 9457 problem
+documents (`application/problem+json`). The bounds of one request are at `/limits`.
 """
 
 
@@ -46,6 +48,7 @@ def create_app(settings: Settings | None = None, watch: WatchConfig | None = Non
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         store = open_store(chosen.db_url)
         app.state.store = store
+        jobs = od.start_jobs(app, store)
         stop, loop = threading.Event(), None
         if watch is not None:
             loop = threading.Thread(target=_watch_loop, args=(chosen, watch, stop), name="watch", daemon=True)
@@ -56,6 +59,7 @@ def create_app(settings: Settings | None = None, watch: WatchConfig | None = Non
             stop.set()
             if loop is not None:
                 loop.join(timeout=30)
+            jobs.stop()
             store.close()
 
     app = FastAPI(
@@ -72,11 +76,14 @@ def create_app(settings: Settings | None = None, watch: WatchConfig | None = Non
     problems.install(app)
 
     def limit_for(path: str) -> int:
-        return chosen.max_upload_bytes if path in UPLOAD_PATHS else MAX_JSON_BYTES
+        uploads = path in UPLOAD_PATHS or path == measurements.UPLOAD_PATH
+        return chosen.max_upload_bytes if uploads else MAX_JSON_BYTES
 
     app.add_middleware(BodyLimit, limit_for=limit_for)
     for module in (system, objects, overflights, events, places, watchlists, alerts, ingest, world_map):
         app.include_router(module.router)
+    app.include_router(measurements.router)
+    app.include_router(od.router)
     app.include_router(exports.router)
     dashboard.install(app)
     return app

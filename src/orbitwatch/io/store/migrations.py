@@ -61,12 +61,18 @@ def _add_watch_state(connection: Connection) -> None:
     tables.watch_state.create(connection)
 
 
+def _add_od_jobs(connection: Connection) -> None:
+    """Version 7: the ``od_jobs`` table of the API's orbit-determination jobs (kept as at version 7)."""
+    tables.od_jobs.create(connection)
+
+
 UPGRADES: Final[tuple[Upgrade, ...]] = (
     Upgrade(2, "sites and regions", _add_sites_and_regions),
     Upgrade(3, "events", _add_events),
     Upgrade(4, "api tokens, watch lists and alerts", _add_access_and_alerts),
     Upgrade(5, "measurements", _add_measurements),
     Upgrade(6, "watch loop state", _add_watch_state),
+    Upgrade(7, "orbit-determination jobs", _add_od_jobs),
 )
 
 

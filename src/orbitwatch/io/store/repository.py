@@ -26,6 +26,7 @@ from orbitwatch.core.targets import Region, Site
 from orbitwatch.io.store import access, observations, places, queries, rows, tables, watch_state
 from orbitwatch.io.store import alerts as stored_alerts
 from orbitwatch.io.store import events as stored_events
+from orbitwatch.io.store import od_jobs as stored_od_jobs
 from orbitwatch.io.store.engine import (
     WRITE_OPTION,
     database_errors,
@@ -581,6 +582,55 @@ class CatalogStore:
         its group ingests (see :mod:`orbitwatch.io.store.watch_state`)."""
         with self._transaction(f"reading the catalog through ingest {ingest_id}", write=False) as c:
             return watch_state.state_through(c, ingest_id)
+
+    # --- measurements a page at a time, and orbit-determination jobs (schema version 7) ------------------
+
+    def measurement_page(
+        self, selected: MeasurementFilter, *, limit: int, offset: int = 0
+    ) -> list[Measurement]:
+        """At most ``limit`` stored measurements of a filter after skipping ``offset``, by time."""
+        query = observations.select_measurements(selected).limit(limit).offset(offset)
+        with self._transaction("reading measurements", write=False) as connection:
+            return [observations.measurement_from_row(row) for row in connection.execute(query).mappings()]
+
+    def add_od_job(self, kind: str, request: Mapping[str, Any], *, created_utc: datetime) -> int:
+        """Store a new queued orbit-determination job; its id."""
+        with self._transaction("storing an orbit-determination job", write=True) as connection:
+            return stored_od_jobs.add_job(connection, kind, request, created_utc)
+
+    def od_job(self, job_id: int) -> stored_od_jobs.StoredOdJob | None:
+        """The orbit-determination job of this id; None when there is none."""
+        with self._transaction(f"reading orbit-determination job {job_id}", write=False) as connection:
+            return stored_od_jobs.job(connection, job_id)
+
+    def od_jobs(self, selected: stored_od_jobs.OdJobFilter) -> list[stored_od_jobs.StoredOdJob]:
+        """The orbit-determination jobs of a filter, newest first."""
+        with self._transaction("reading orbit-determination jobs", write=False) as connection:
+            return stored_od_jobs.jobs(connection, selected)
+
+    def unfinished_od_jobs(self) -> int:
+        """How many orbit-determination jobs are queued or running."""
+        with self._transaction("reading orbit-determination jobs", write=False) as connection:
+            return stored_od_jobs.unfinished_count(connection)
+
+    def claim_od_job(self, *, started_utc: datetime) -> stored_od_jobs.StoredOdJob | None:
+        """Mark the oldest queued orbit-determination job running and return it; None when none is queued."""
+        with self._transaction("starting an orbit-determination job", write=True) as connection:
+            return stored_od_jobs.claim_next(connection, started_utc)
+
+    def finish_od_job(
+        self, job_id: int, *, result: Mapping[str, Any] | None, error: str | None, finished_utc: datetime
+    ) -> bool:
+        """Record a running job done (its result) or failed (``error``); True when it was running."""
+        with self._transaction(f"finishing orbit-determination job {job_id}", write=True) as connection:
+            return stored_od_jobs.finish_job(
+                connection, job_id, result=result, error=error, finished_utc=finished_utc
+            )
+
+    def interrupt_od_jobs(self, error: str, *, finished_utc: datetime) -> int:
+        """Mark every running orbit-determination job failed with ``error``; how many there were."""
+        with self._transaction("failing interrupted orbit-determination jobs", write=True) as connection:
+            return stored_od_jobs.interrupt_running(connection, error, finished_utc)
 
 
 def _ingests_of(connection: Connection, digest: str) -> dict[str, int]:

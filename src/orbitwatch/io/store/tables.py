@@ -29,7 +29,10 @@ Units and representations:
   values) is unique, so overlapping files add nothing;
 - the watch loop's state (schema version 6): ``watch_state`` keeps small JSON values by name (a watch's
   change-detection cursor, its event high-water mark, each source's health), written in the
-  transaction that makes them true; ``alert_deliveries.status`` may then also be ``in_flight``.
+  transaction that makes them true; ``alert_deliveries.status`` may then also be ``in_flight``;
+- orbit-determination jobs (schema version 7): ``od_jobs`` keeps each job of the API (``kind`` od,
+  correlate or ascent), its ``request`` and ``result`` as JSON, its ``status`` (queued, running, done,
+  failed), when it was created, started and finished, and the one-line ``error`` of a failed job.
 
 This module is the schema at the newest version (:data:`orbitwatch.io.store.migrations.SCHEMA_VERSION`);
 a fresh database is created from it, an older one is brought to it by the migration steps.
@@ -281,4 +284,19 @@ watch_state = Table(
     Column("name", Text, primary_key=True),
     Column("value", Text, nullable=False),
     Column("updated_utc", DateTime, nullable=False),
+)
+
+od_jobs = Table(
+    "od_jobs",
+    metadata,
+    Column("id", _ID, primary_key=True, autoincrement=True),
+    Column("kind", Text, nullable=False),
+    Column("request", Text, nullable=False),
+    Column("status", Text, nullable=False),
+    Column("created_utc", DateTime, nullable=False),
+    Column("started_utc", DateTime, nullable=True),
+    Column("finished_utc", DateTime, nullable=True),
+    Column("result", Text, nullable=True),
+    Column("error", Text, nullable=True),
+    Index("ix_od_jobs_status", "status", "id"),
 )
