@@ -18,26 +18,17 @@ from orbitwatch.web.deps import Now, Store
 from orbitwatch.web.params import MAX_TEXT
 from orbitwatch.web.problems import ProblemError, responses
 from orbitwatch.web.schemas.catalog import IngestResult
+from orbitwatch.web.uploads import FILENAME, file_body, uploaded_bytes
 
 router = APIRouter(tags=["ingest"], dependencies=[Depends(authorize)])
 
 Format = Literal["tle", "omm-kvn", "omm-xml", "omm-json", "omm-csv", "satcat-csv"]
 assert set(get_args(Format)) == {*ELEMENT_FORMATS, "satcat-csv"}, "the formats of the core changed"
-FILENAME: Final = r"^[A-Za-z0-9][A-Za-z0-9._ -]*$"
 GROUP: Final = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
 ALREADY: Final[dict[int | str, dict[str, Any]]] = {
     200: {"model": IngestResult, "description": "Already ingested: nothing new stored"}
 }
-BODY: Final = {
-    "requestBody": {
-        "required": True,
-        "description": "The bytes of one element file or SATCAT CSV (UTF-8 text)",
-        "content": {
-            "application/octet-stream": {"schema": {"type": "string", "format": "binary"}},
-            "text/plain": {"schema": {"type": "string"}},
-        },
-    }
-}
+BODY: Final = file_body("The bytes of one element file or SATCAT CSV (UTF-8 text)")
 
 
 @router.post(
@@ -72,15 +63,9 @@ async def ingest(
     ] = None,
 ) -> IngestResult:
     """Store the element sets (or SATCAT records) of the body, in one transaction."""
-    data = bytearray()
-    async for chunk in request.stream():
-        data.extend(chunk)
-    if not data:
-        raise ProblemError(
-            422, "Unprocessable Content", "the upload is empty: send the file's bytes as the body"
-        )
+    data = await uploaded_bytes(request)
     outcome = await run_in_threadpool(
-        ingest_upload, store, bytes(data), filename=filename, now_utc=now, fmt=fmt, group=group
+        ingest_upload, store, data, filename=filename, now_utc=now, fmt=fmt, group=group
     )
     if outcome.summary is None:
         raise ProblemError(422, "Unprocessable Content", f"upload:{filename}: {outcome.status}")

@@ -18,7 +18,6 @@ from orbitwatch.web.auth import authorize
 from orbitwatch.web.deps import Now, Store
 from orbitwatch.web.params import MAX_TEXT, PRINTABLE, Paging, check_texts, parse_instant
 from orbitwatch.web.problems import ProblemError, responses
-from orbitwatch.web.routers.ingest import FILENAME
 from orbitwatch.web.routers.objects import page_info
 from orbitwatch.web.schemas.od import (
     MAX_STATIONS,
@@ -27,6 +26,7 @@ from orbitwatch.web.schemas.od import (
     MeasurementRecord,
     MeasurementUpload,
 )
+from orbitwatch.web.uploads import FILENAME, file_body, uploaded_bytes
 
 router = APIRouter(prefix="/measurements", tags=["measurements"], dependencies=[Depends(authorize)])
 
@@ -35,16 +35,7 @@ UPLOAD_PATH: Final = "/measurements"
 ALREADY: Final[dict[int | str, dict[str, Any]]] = {
     200: {"model": MeasurementUpload, "description": "Already stored: nothing new"}
 }
-BODY: Final = {
-    "requestBody": {
-        "required": True,
-        "description": "The bytes of one CCSDS TDM (KVN or XML) or measurement CSV (UTF-8 text)",
-        "content": {
-            "application/octet-stream": {"schema": {"type": "string", "format": "binary"}},
-            "text/plain": {"schema": {"type": "string"}},
-        },
-    }
-}
+BODY: Final = file_body("The bytes of one CCSDS TDM (KVN or XML) or measurement CSV (UTF-8 text)")
 Instant = Annotated[
     str | None,
     Query(min_length=1, max_length=MAX_TEXT, pattern=PRINTABLE, description="ISO 8601 (UTC if no offset)"),
@@ -75,15 +66,9 @@ async def upload(
     ] = None,
 ) -> MeasurementUpload:
     """Store the measurements of the body, in one transaction; refused records are listed with reasons."""
-    data = bytearray()
-    async for chunk in request.stream():
-        data.extend(chunk)
-    if not data:
-        raise ProblemError(
-            422, "Unprocessable Content", "the upload is empty: send the file's bytes as the body"
-        )
+    data = await uploaded_bytes(request)
     outcome = await run_in_threadpool(
-        upload_measurements, store, bytes(data), filename=filename, now_utc=now, fmt=fmt
+        upload_measurements, store, data, filename=filename, now_utc=now, fmt=fmt
     )
     if outcome.summary is None:
         raise ProblemError(422, "Unprocessable Content", outcome.status.removeprefix("failed: "))
