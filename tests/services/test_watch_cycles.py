@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from watch_support import DAYS, GROUPS, SAMPLE, CelesTrak, serving, write_config
 
-from orbitwatch.core.changes import diff_states
+from orbitwatch.core.changes import ChangeEvent, diff_states
 from orbitwatch.core.changes.manoeuvres import detect_manoeuvres
 from orbitwatch.core.elements.formats import read_elements
 from orbitwatch.core.elements.model import ElementSet
@@ -225,3 +225,28 @@ def test_four_daily_snapshots_raise_exactly_the_expected_alerts_once(
     assert {(d.status, d.attempts, d.channel) for d in deliveries} == {("delivered", 1, "jsonl:file")}
     assert deliver_pending(store, config.channels, cycle_time(3)).delivered == 0
     assert sleeps == [] or max(sleeps) <= 1.0  # the rate limit's waits, never real
+
+
+def _launch(norad_id: int, day: int) -> ChangeEvent:
+    epoch = datetime(2026, 5, day, tzinfo=UTC)
+    return ChangeEvent("launch", (norad_id,), f"2026-{norad_id % 1000:03d}", None, epoch, {"pieces": 1})
+
+
+def test_an_event_committed_below_the_mark_is_still_alerted_once(store: CatalogStore, tmp_path: Path) -> None:
+    # On PostgreSQL a concurrent writer can commit an event whose id is below the watch's mark after the
+    # mark passed it. The watch looks again below its mark, never below its first cycle, and alerts once.
+    config = load_watch_config(
+        write_config(tmp_path / "watch.toml", config_text("http://127.0.0.1:9", groups=()))
+    )
+    store.record_events([_launch(101, 20)], detected_utc=cycle_time(0), detector="test")  # before the watch
+    run_cycle(store, config, cycle_time(0), sleep=lambda s: None)
+    (late,), _ = store.record_events([_launch(102, 21)], detected_utc=cycle_time(1), detector="test")
+    passed = {"event_id": late.event_id, "floor": late.event_id - 1}  # as if a later event had passed it
+    store.set_watch_values({"watch:test:events_through": passed}, updated_utc=cycle_time(1))
+
+    first = run_cycle(store, config, cycle_time(1), sleep=lambda s: None)
+    again = run_cycle(store, config, cycle_time(2), sleep=lambda s: None)
+
+    assert [a.payload["norad_ids"] for a in first.alerts if a.kind == "event"] == [[102]]
+    assert not [a for a in again.alerts if a.kind == "event"]
+    assert [a.payload["norad_ids"] for a in store.alerts() if a.kind == "event"] == [[102]]

@@ -15,7 +15,10 @@ source must be retried), then :func:`~orbitwatch.services.delivery.deliver_pendi
 3. detects the manoeuvres of watched objects (the objects of the watch lists) in their stored histories
    (estimated in the last ``manoeuvre_lookback_hours``) and keeps them as events;
 4. raises an ``event`` alert for each event stored since the watch's high-water mark (of the configured
-   kinds; manoeuvres only of watched objects): keyed by the event's fingerprint;
+   kinds; manoeuvres only of watched objects): keyed by the event's fingerprint. The last
+   ``EVENT_RESCAN`` events below the mark (but none stored before the watch's first cycle) are looked at
+   again each cycle: on PostgreSQL a concurrent writer may commit an event with a lower id after the mark
+   passed it; the alert's key makes looking again harmless;
 5. searches the opportunities of each watch list's satellites over the watched sites and regions in the
    next ``horizon_hours`` and raises an ``opportunity`` alert for each starting within the lead time:
    keyed by object, target and start (10-minute bucket; a start within 10 minutes of an alerted one for
@@ -64,6 +67,8 @@ __all__ = ["CycleReport", "SourceOutcome", "WatchStoppedError", "run_cycle", "ru
 OPPORTUNITY_BUCKET_S: Final = 600
 """Opportunity starts are keyed to this many seconds, and a start this close to an alerted one (same
 object, same target) is the same opportunity seen again."""
+EVENT_RESCAN: Final = 1000
+"""How many events below the high-water mark each cycle looks at again (see the module's step 4)."""
 INGESTED_FOLDER: Final = "ingested"
 REFUSED_FOLDER: Final = "refused"
 
@@ -134,7 +139,8 @@ def run_cycle(
     before_id = store.latest_ingest_id()
     mark = store.watch_value(prefix + "events_through")
     if mark is None:  # the first cycle of this watch: events stored before it are not news
-        mark = {"event_id": store.latest_event_id()}
+        first = store.latest_event_id()
+        mark = {"event_id": first, "floor": first}
         store.set_watch_values({prefix + "events_through": mark}, updated_utc=now_utc)
     problems: list[str] = []
     raised: list[StoredAlert] = []
@@ -145,7 +151,8 @@ def run_cycle(
 
     watch_lists, watched = _watched(store, config, problems)
     recorded += _detect_manoeuvres(store, config, watched, now_utc)
-    raised += _event_alerts(store, config, prefix, int(mark["event_id"]), watched, now_utc)
+    rescan_from = max(int(mark.get("floor", mark["event_id"])), int(mark["event_id"]) - EVENT_RESCAN)
+    raised += _event_alerts(store, config, prefix, rescan_from, mark, watched, now_utc)
     searched = 0
     if watch_lists:
         found, searched = _opportunity_alerts(store, config, watch_lists, now_utc, problems)
@@ -400,10 +407,16 @@ def _detect_manoeuvres(store: CatalogStore, config: WatchConfig, watched: set[in
 
 
 def _event_alerts(
-    store: CatalogStore, config: WatchConfig, prefix: str, mark: int, watched: set[int], now_utc: datetime
+    store: CatalogStore,
+    config: WatchConfig,
+    prefix: str,
+    after_id: int,
+    mark: dict[str, Any],
+    watched: set[int],
+    now_utc: datetime,
 ) -> list[StoredAlert]:
     raised: list[StoredAlert] = []
-    while batch := store.events_after(mark, limit=1000):
+    while batch := store.events_after(after_id, limit=1000):
         for stored in batch:
             event = stored.event
             if event.kind not in config.event_kinds:
@@ -414,8 +427,10 @@ def _event_alerts(
                 store, config, "event", f"event:{fingerprint(event)}", _event_title(stored),
                 _event_payload(stored), event.norad_ids, now_utc,
             )  # fmt: skip
-        mark = batch[-1].event_id
-        store.set_watch_values({prefix + "events_through": {"event_id": mark}}, updated_utc=now_utc)
+        after_id = batch[-1].event_id
+        if after_id > int(mark["event_id"]):
+            mark = {**mark, "event_id": after_id}
+            store.set_watch_values({prefix + "events_through": mark}, updated_utc=now_utc)
     return raised
 
 
