@@ -19,11 +19,11 @@ from orbitwatch.cli.overflights import (
     SiteOpt,
     StartOpt,
     SunOpt,
-    _opportunities,
-    _sensor,
-    _sources,
-    _targets_and_job,
-    _warn,
+    run_opportunities,
+    satellite_sources,
+    sensor_from_options,
+    targets_and_job,
+    warn_exclusions,
 )
 from orbitwatch.cli.selection import GroupOpt, NameOpt, NoradOpt, OwnerOpt, TypeOpt, make_selection
 from orbitwatch.core.elements.formats import WRITE_FORMATS
@@ -103,10 +103,10 @@ def export_command(
         raise OrbitwatchError(f"--format {fmt} writes opportunity windows: give --site or --region")
     if footprints not in FOOTPRINT_CHOICES:
         raise OrbitwatchError(f"--footprints {footprints!r} is not one of {', '.join(FOOTPRINT_CHOICES)}")
-    sources = _sources(group, owner, object_type, name, norad, elements, hypothetical)
-    targets, job = _targets_and_job(ctx, site, region, sources, start, hours)
-    sensor = _sensor(max_off_nadir, min_sun_elevation, sar)
-    report = _opportunities(job, targets, sensor, scheduler, engine, pad_sigma) if targets else None
+    sources = satellite_sources(group, owner, object_type, name, norad, elements, hypothetical)
+    targets, job = targets_and_job(ctx, site, region, sources, start, hours)
+    sensor = sensor_from_options(max_off_nadir, min_sun_elevation, sar)
+    report = run_opportunities(job, targets, sensor, scheduler, engine, pad_sigma) if targets else None
     window = job.window
     if fmt in WINDOW_FORMATS:
         assert report is not None
@@ -126,7 +126,7 @@ def export_command(
         footprints=FootprintSpec(choice, every_s, min_elevation),
     )
     if report is None:
-        _warn(Exclusions(rejected=rejected))
+        warn_exclusions(Exclusions(rejected=rejected))
     opportunities = f", {len(scene.opportunities)} opportunity windows" if report is not None else ""
     _write(map_text(scene, fmt), output, f"{scene.paths.count} satellite paths{opportunities}", fmt)
 

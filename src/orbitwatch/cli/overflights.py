@@ -86,7 +86,7 @@ class Sources:
     hypothetical: tuple[str, ...]
 
 
-def _sources(
+def satellite_sources(
     group: list[str] | None,
     owner: str | None,
     object_type: str | None,
@@ -95,6 +95,7 @@ def _sources(
     elements: list[str] | None,
     hypothetical: list[str] | None,
 ) -> Sources:
+    """Where the satellites come from: a store selection, element files, hypothetical specs."""
     return Sources(
         make_selection(group, owner, object_type, name, norad),
         tuple(elements or ()),
@@ -118,7 +119,7 @@ def _job(store: CatalogStore, sources: Sources, start: str, hours: float) -> Job
     return Job(satellites, window, uncertainty_models(store, ids))
 
 
-def _targets_and_job(
+def targets_and_job(
     ctx: typer.Context,
     site: list[str] | None,
     region: list[str] | None,
@@ -151,7 +152,8 @@ def _satellites(
     return with_hypothetical(found, sources.hypothetical, at), TimeWindow(at, hours * 3600.0)
 
 
-def _warn(exclusions: Exclusions) -> None:
+def warn_exclusions(exclusions: Exclusions) -> None:
+    """Print a warning line for each satellite left out of a search, and why."""
     for rejected in exclusions.rejected:
         stderr.print(f"warning: {rejected.norad_id} {rejected.name}: {rejected.reason}", markup=False)
     for skipped in exclusions.skipped:
@@ -194,7 +196,7 @@ def passes_command(
 ) -> None:
     """Passes of the selected satellites over sites: rise, culmination, set, and optical visibility."""
     _check_format(fmt, ("table", "csv", "json"))
-    sources = _sources(group, owner, object_type, name, norad, elements, hypothetical)
+    sources = satellite_sources(group, owner, object_type, name, norad, elements, hypothetical)
     with open_store(ctx.obj.db_url) as store:
         sites = resolve_sites(site or [], store)
         job = _job(store, sources, start, hours)
@@ -203,7 +205,7 @@ def passes_command(
         list(job.satellites.elements), sites, window, scheduler=scheduler,
         min_elevation_deg=min_elevation, engine=engine,
     )  # fmt: skip
-    _warn(report.exclusions)
+    warn_exclusions(report.exclusions)
     errors = pass_time_errors_s(report, job.satellites.elements, job.models)
     chosen = [
         (p, e) for p, e in zip(report.table.passes(), errors, strict=True) if p.visible or not visible_only
@@ -239,7 +241,8 @@ def passes_command(
         )  # fmt: skip
 
 
-def _sensor(max_off_nadir: float, min_sun_elevation: float | None, sar: bool) -> SensorModel:
+def sensor_from_options(max_off_nadir: float, min_sun_elevation: float | None, sar: bool) -> SensorModel:
+    """The sensor model of the command-line options (bad limits as the project's error)."""
     try:
         return _sensor_model(max_off_nadir, min_sun_elevation, sar)
     except ValueError as exc:
@@ -255,7 +258,7 @@ def _sensor_model(max_off_nadir: float, min_sun_elevation: float | None, sar: bo
     )
 
 
-def _opportunities(
+def run_opportunities(
     job: Job,
     targets: Sequence[Site | Region],
     sensor: SensorModel,
@@ -268,7 +271,7 @@ def _opportunities(
     report = search_opportunities_chunked(
         elements, targets, sensor, job.window, scheduler=scheduler, engine=engine
     )
-    _warn(report.exclusions)
+    warn_exclusions(report.exclusions)
     report = with_history_errors(report, elements, job.models)
     if pad < 0:
         raise OrbitwatchError(f"--pad-sigma must not be negative, got {pad}")
@@ -314,11 +317,11 @@ def overflights_command(
 ) -> None:
     """The overflight warning: when each satellite can image the sites or regions, sorted by time."""
     _check_format(fmt, ("table", "csv", "json", "ics"))
-    sources = _sources(group, owner, object_type, name, norad, elements, hypothetical)
-    targets, job = _targets_and_job(ctx, site, region, sources, start, hours)
+    sources = satellite_sources(group, owner, object_type, name, norad, elements, hypothetical)
+    targets, job = targets_and_job(ctx, site, region, sources, start, hours)
     satellites, window = job.satellites, job.window
-    sensor = _sensor(max_off_nadir, min_sun_elevation, sar)
-    report = _opportunities(job, targets, sensor, scheduler, engine, pad_sigma)
+    sensor = sensor_from_options(max_off_nadir, min_sun_elevation, sar)
+    report = run_opportunities(job, targets, sensor, scheduler, engine, pad_sigma)
     _print_opportunities(report, window, sensor, fmt, tz)
     if map_path is not None:
         title = f"Overflight warning {iso_utc(window.start_utc)} + {hours:g} h ({sensor.name})"
@@ -376,11 +379,11 @@ def revisit_command(
 ) -> None:
     """Revisit per target: opportunities, mean and maximum gap, coverage, and the unobserved windows."""
     _check_format(fmt, ("table", "json"))
-    sources = _sources(group, owner, object_type, name, norad, elements, hypothetical)
-    targets, job = _targets_and_job(ctx, site, region, sources, start, hours)
+    sources = satellite_sources(group, owner, object_type, name, norad, elements, hypothetical)
+    targets, job = targets_and_job(ctx, site, region, sources, start, hours)
     satellites, window = job.satellites, job.window
-    sensor = _sensor(max_off_nadir, min_sun_elevation, sar)
-    report = _opportunities(job, targets, sensor, scheduler, engine, pad_sigma)
+    sensor = sensor_from_options(max_off_nadir, min_sun_elevation, sar)
+    report = run_opportunities(job, targets, sensor, scheduler, engine, pad_sigma)
     stats, gaps = revisit(report, targets, window)
     if fmt == "json":
         print_json([
@@ -433,18 +436,18 @@ def who_saw_command(
 ) -> None:
     """Which satellites' geometry and lighting allowed an image of the site at that time."""
     _check_format(fmt, ("table", "csv", "json"))
-    sources = _sources(group, owner, object_type, name, norad, elements, None)
+    sources = satellite_sources(group, owner, object_type, name, norad, elements, None)
     when = parse_instant(time, datetime.now(UTC))
     with open_store(ctx.obj.db_url) as store:
         [target] = resolve_sites([site], store)
         needed = store_needed(sources.selection, sources.element_paths, ())
         found = catalog_satellites(store=store if needed else None, selection=sources.selection,
                                    element_paths=sources.element_paths, at_utc=when)  # fmt: skip
-    sensor = _sensor(max_off_nadir, 0.0 if min_sun_elevation is None else min_sun_elevation, sar)
+    sensor = sensor_from_options(max_off_nadir, 0.0 if min_sun_elevation is None else min_sun_elevation, sar)
     report = search_who_saw(
         list(found.elements), target, when, tolerance_s=tolerance * 60.0, sensor=sensor, engine=engine
     )
-    _warn(report.exclusions)
+    warn_exclusions(report.exclusions)
     window = TimeWindow(when, tolerance * 60.0 + 1.0)
     _print_opportunities(report, window, sensor, fmt, tz)
     if fmt == "table" and not report.opportunities:
