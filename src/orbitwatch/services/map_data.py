@@ -8,12 +8,10 @@ GeoJSON exports and the PNG maps show. Plain arguments in, plain frozen results 
 :func:`map_snapshot` in its bounded child processes.
 """
 
-import functools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from importlib import resources
 from typing import Final, Literal
 
 import numpy as np
@@ -29,13 +27,13 @@ from orbitwatch.core.propagation.states import TimeGrid
 from orbitwatch.core.targets import Region, target_key
 from orbitwatch.errors import OrbitwatchError
 from orbitwatch.io.gazetteer import bundled_region_names, load_region
+from orbitwatch.io.naturalearth import LAND_SCALES, land_geojson_bytes
 from orbitwatch.io.store import CatalogStore
 from orbitwatch.services.exports import PATH_ENGINE
 
 FloatArray = NDArray[np.float64]
 MapFootprint = Literal["imaging", "visibility", "none"]
 
-LAND_SCALES: Final = ("110m", "50m")
 MAP_FOOTPRINTS: Final = ("imaging", "visibility", "none")
 SAMPLES_PER_ORBIT: Final = 120
 """Track samples per orbit (one every 45 s for a 90-minute orbit)."""
@@ -81,13 +79,7 @@ def land_geojson(scale: str = "110m") -> bytes:
     """The bundled Natural Earth land polygons at 1:110m or 1:50m, as GeoJSON bytes (read once)."""
     if scale not in LAND_SCALES:
         raise OrbitwatchError(f"land scale {scale!r} is not one of {', '.join(LAND_SCALES)}")
-    return _land_bytes(scale)
-
-
-@functools.cache
-def _land_bytes(scale: str) -> bytes:
-    folder = resources.files("orbitwatch") / "io" / "bundled" / "naturalearth"
-    return (folder / f"land-{scale}.geojson").read_bytes()
+    return land_geojson_bytes(scale)
 
 
 def map_regions(store: CatalogStore) -> list[Region]:

@@ -10,7 +10,6 @@ import functools
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from typing import Any, Final
 
@@ -23,6 +22,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from orbitwatch.core.targets import Region, Site
 from orbitwatch.errors import TargetError
+from orbitwatch.io.naturalearth import land_geojson_bytes
 
 Extent = tuple[float, float, float, float]
 """A map window: (lon_min_deg, lon_max_deg, lat_min_deg, lat_max_deg)."""
@@ -47,7 +47,6 @@ _TRACK_COLORS: Final = (
     "#e377c2",
     "#17becf",
 )
-_LAND: Final = resources.files("orbitwatch") / "io" / "bundled" / "naturalearth"
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -144,7 +143,7 @@ def _draw_base(axes: Axes, window: Extent, title: str) -> None:
 @functools.cache
 def _land_rings(scale: str) -> tuple[list[NDArray[np.float64]], list[NDArray[np.float64]]]:
     """Exterior rings and holes ((n, 2) lon/lat arrays) of the bundled Natural Earth land polygons."""
-    document: dict[str, Any] = json.loads((_LAND / f"land-{scale}.geojson").read_text(encoding="utf-8"))
+    document: dict[str, Any] = json.loads(land_geojson_bytes(scale))
     exteriors: list[NDArray[np.float64]] = []
     holes: list[NDArray[np.float64]] = []
     for feature in document["features"]:
