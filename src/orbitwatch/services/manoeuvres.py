@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from orbitwatch.core.changes import ChangeEvent
+from orbitwatch.core.changes.attribution import PassShift, match_passes
 from orbitwatch.core.changes.manoeuvres import Manoeuvre, detect_manoeuvres
 from orbitwatch.core.elements.model import ElementSet
 from orbitwatch.core.events.passes import Pass
@@ -25,7 +26,7 @@ from orbitwatch.services.overflights import TimeWindow, search_passes
 
 MATCH_FRACTION_OF_PERIOD = 0.5
 """Two passes over one site predicted before and after a manoeuvre are the same pass when their
-culminations are less than this fraction of an orbital period apart."""
+culminations are less than this fraction of an orbital period apart (:func:`match_passes`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,23 +37,6 @@ class ManoeuvreScan:
     found: tuple[Manoeuvre, ...]
     too_short: tuple[int, ...]
     recorded: int
-
-
-@dataclass(frozen=True, slots=True)
-class PassShift:
-    """One overflight of a watched site after a manoeuvre: as predicted before it and after it (either may
-    be None: a pass lost or gained), and the shift of its culmination in seconds (after − before)."""
-
-    site: str
-    before: Pass | None
-    after: Pass | None
-
-    @property
-    def shift_s(self) -> float | None:
-        """Seconds by which the culmination moved; None for a pass lost or gained."""
-        if self.before is None or self.after is None:
-            return None
-        return (self.after.culmination_utc - self.before.culmination_utc).total_seconds()
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,7 +135,7 @@ def attribute_manoeuvre(
         old = search_passes([before], watched, ahead, min_elevation_deg=min_elevation_deg).table.passes()
         new = search_passes([after], watched, ahead, min_elevation_deg=min_elevation_deg).table.passes()
         period = timedelta(days=MATCH_FRACTION_OF_PERIOD / after.mean_motion_rev_per_day)
-        changes = _matched(old, new, period)
+        changes = match_passes(old, new, period)
     return Attribution(manoeuvre, tuple(command), tuple(changes))
 
 
@@ -160,30 +144,6 @@ def _at_epoch(history: Sequence[ElementSet], epoch_utc: datetime) -> ElementSet:
         if elements.epoch_utc == epoch_utc:
             return elements
     raise OrbitwatchError(f"no element set of epoch {epoch_utc.isoformat()} in the history")
-
-
-def _matched(old: Sequence[Pass], new: Sequence[Pass], tolerance: timedelta) -> list[PassShift]:
-    """Pair each pass after with the nearest unpaired pass before at the same site (within ``tolerance``)."""
-    unpaired = list(old)
-    shifts: list[PassShift] = []
-    for later in new:
-        near = [
-            p
-            for p in unpaired
-            if p.site == later.site and abs(p.culmination_utc - later.culmination_utc) < tolerance
-        ]
-        earlier = min(near, key=lambda p: abs(p.culmination_utc - later.culmination_utc), default=None)
-        if earlier is not None:
-            unpaired.remove(earlier)
-        shifts.append(PassShift(later.site, earlier, later))
-    shifts.extend(PassShift(p.site, p, None) for p in unpaired)
-    return sorted(shifts, key=_shift_order)
-
-
-def _shift_order(shift: PassShift) -> tuple[datetime, str]:
-    seen = shift.after if shift.after is not None else shift.before
-    assert seen is not None  # a shift has a pass before or after it
-    return seen.culmination_utc, shift.site
 
 
 @dataclass(frozen=True, slots=True)
